@@ -1,0 +1,195 @@
+"""The `routing-lab` command: start the app, or simulate, sweep and list without a browser.
+
+Every user-fixable problem is a LabError, printed as one line on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lab.errors import LabError
+
+APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="routing-lab", description="Routing Lab: see when LLM model routing saves money and when it breaks.")
+    sub = parser.add_subparsers(dest="command")
+
+    app = sub.add_parser("app", help="start the Streamlit app (the default with no command)")
+    app.add_argument("--port", type=int, default=None)
+    app.add_argument("--headless", action="store_true", help="do not open a browser")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scenario", default="customer-support", help="built-in scenario name or a YAML file")
+        p.add_argument("--strategy", default=None, help="strategy name (see `routing-lab list strategies`)")
+        p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+        p.add_argument("--queries", type=int, default=None, help="number of synthetic queries")
+        p.add_argument("--data-dir", default=None, help="folder with the public data sets (else $ROUTING_LAB_DATA or the cache)")
+
+    sim = sub.add_parser("simulate", help="route one scenario with one strategy and print the figures")
+    common(sim)
+    sim.add_argument("--threshold", type=float, action="append", default=None, help="one per tier boundary, in [0, 1]")
+    sim.add_argument("--format", choices=["table", "json"], default="table")
+
+    sw = sub.add_parser("sweep", help="sweep thresholds from always-cheapest to always-strongest")
+    common(sw)
+    sw.add_argument("--points", type=int, default=201)
+    sw.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    ls = sub.add_parser("list", help="list scenarios or strategies")
+    ls.add_argument("what", choices=["scenarios", "strategies"])
+    return parser
+
+
+def _experiment(args: argparse.Namespace):
+    from lab.experiment import build_experiment
+    from lab.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if args.seed is not None:
+        scenario = scenario.model_copy(update={"seed": args.seed})
+    if args.queries is not None:
+        scenario = scenario.with_queries(args.queries)
+    return build_experiment(scenario, data_dir=args.data_dir)
+
+
+def simulate_payload(args: argparse.Namespace) -> dict:
+    """simulate's figures as a JSON-ready dict."""
+    from lab.experiment import run, signals_for, thresholds_for
+    from lab.routing import check_thresholds
+
+    if args.threshold:
+        for t in args.threshold:
+            if not 0.0 <= t <= 1.0:
+                raise LabError(f"threshold {t} is outside [0, 1]; thresholds are scores in [0, 1]")
+    experiment = _experiment(args)
+    strategy = args.strategy or experiment.scenario.defaults.strategy
+    signals = signals_for(experiment, strategy)
+    thresholds = check_thresholds(thresholds_for(experiment, strategy, args.threshold), experiment.queries.n_models)
+    _, summary = run(experiment, signals, thresholds)
+    payload = {"scenario": experiment.scenario.name, **summary.model_dump()}
+    payload["simulated_signal"] = signals.description if signals.simulated else None
+    return payload
+
+
+def sweep_payload(args: argparse.Namespace) -> dict:
+    """sweep's points and summaries as a JSON-ready dict."""
+    from lab.experiment import signals_for, sweep_for
+
+    if args.points < 2:
+        raise LabError(f"--points {args.points}: a sweep needs at least 2 points")
+    experiment = _experiment(args)
+    strategy = args.strategy or experiment.scenario.defaults.strategy
+    result = sweep_for(experiment, signals_for(experiment, strategy), points=args.points)
+    points = [
+        {"threshold": [float(t) for t in th] if len(th) > 1 else float(th[0]), "strong_share": float(s), "quality": float(q), "cost_per_query_usd": float(c), "pgr": None if q != q else float(g)}
+        for th, s, q, c, g in zip(result.thresholds, result.strong_share, result.quality, result.cost_per_query_usd, result.pgr)
+    ]
+    return {"scenario": experiment.scenario.name, "strategy": strategy, "points": points, "apgr": result.apgr, "cpt50": result.cpt50, "cpt80": result.cpt80, "aiq": result.aiq}
+
+
+def _print_table(rows: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+def _fmt_ci(ci: tuple[float, float], fmt: str) -> str:
+    return f"[{format(ci[0], fmt)}, {format(ci[1], fmt)}]"
+
+
+def _show_simulate(payload: dict, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(payload, indent=2))
+        return
+    rows = [
+        ("scenario", payload["scenario"]), ("strategy", payload["strategy"]),
+        ("thresholds", ", ".join(f"{t:.3f}" for t in payload["thresholds"])), ("queries", f"{payload['n_queries']:,}"),
+        ("quality", f"{payload['quality']:.4f} {_fmt_ci(payload['quality_ci'], '.4f')}"),
+        ("quality retained", f"{payload['quality_retained']:.2%} {_fmt_ci(payload['quality_retained_ci'], '.2%')}"),
+        ("call share", ", ".join(f"{k} {v:.1%}" for k, v in payload["call_share"].items())),
+        ("cost per query", f"${payload['cost_per_query_usd']:.6f}"),
+        ("monthly cost", f"${payload['monthly_cost_usd']:,.0f} {_fmt_ci(payload['monthly_cost_ci'], ',.0f')} vs ${payload['baseline_monthly_cost_usd']:,.0f} always-strongest"),
+        ("savings", f"{payload['savings']:.1%} {_fmt_ci(payload['savings_ci'], '.1%')}"),
+        ("latency p50 / p95", f"{payload['latency_p50_ms']:,.0f} ms / {payload['latency_p95_ms']:,.0f} ms"),
+    ]
+    if payload.get("simulated_signal"):
+        rows.append(("simulated", payload["simulated_signal"]))
+    _print_table(rows)
+
+
+def _show_sweep(payload: dict, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(payload, indent=2))
+        return
+    if fmt == "csv":
+        print("threshold,strong_share,quality,cost_per_query_usd,pgr")
+        for p in payload["points"]:
+            th = p["threshold"] if not isinstance(p["threshold"], list) else "|".join(str(t) for t in p["threshold"])
+            print(f"{th},{p['strong_share']},{p['quality']},{p['cost_per_query_usd']},{'' if p['pgr'] is None else p['pgr']}")
+        return
+    print(f"scenario {payload['scenario']}, strategy {payload['strategy']}: APGR {payload['apgr']:.3f}, "
+          f"CPT(50%) {payload['cpt50']}, CPT(80%) {payload['cpt80']}, AIQ {payload['aiq']:.4f}")
+    print(f"{'threshold':>12} {'strong share':>12} {'quality':>8} {'$/query':>10}")
+    step = max(1, len(payload["points"]) // 20)
+    for p in payload["points"][::step]:
+        th = p["threshold"] if not isinstance(p["threshold"], list) else max(p["threshold"])
+        print(f"{th:>12.4f} {p['strong_share']:>12.3f} {p['quality']:>8.4f} {p['cost_per_query_usd']:>10.6f}")
+
+
+def _list(what: str) -> None:
+    if what == "scenarios":
+        from lab.scenario import builtin_scenarios, load_scenario
+
+        for name in builtin_scenarios():
+            scenario = load_scenario(name)
+            print(f"{name}\t{scenario.title or scenario.description.strip().splitlines()[0]}")
+    else:
+        from lab.strategies import list_strategies
+
+        for info in list_strategies():
+            print(f"{info.name}\t{info.description}")
+        print("always-<model>\tsend every query to the named model (its litellm key)")
+
+
+def _start_app(port: int | None, headless: bool) -> int:
+    from streamlit.web import cli as stcli
+
+    argv = ["streamlit", "run", str(APP_FILE)]
+    if port is not None:
+        argv += ["--server.port", str(port)]
+    if headless:
+        argv += ["--server.headless", "true"]
+    sys.argv = argv
+    return stcli.main()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `routing-lab` command."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in (None, "app"):
+            return _start_app(getattr(args, "port", None), getattr(args, "headless", False))
+        if args.command == "simulate":
+            _show_simulate(simulate_payload(args), args.format)
+        elif args.command == "sweep":
+            _show_sweep(sweep_payload(args), args.format)
+        elif args.command == "list":
+            _list(args.what)
+    except LabError as exc:
+        print(f"routing-lab: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Experiment: a scenario made concrete (queries, prices, baselines, bootstrap plan), and runs on it.
+
+This is the engine's one entry point for the CLI and the pages: build an Experiment once, compute
+each strategy's Signals once, then route with any thresholds as often as a slider moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lab.bootstrap import BootstrapPlan, plan_bootstrap
+from lab.calls import CallTable, price_calls
+from lab.classifier import RouterClassifier
+from lab.metrics import Baselines, Summary, baselines_of, summarize
+from lab.models import ModelSpec
+from lab.queryset import QuerySet
+from lab.routing import Result, route
+from lab.scenario import Scenario, SyntheticSource
+from lab.signals import Signals
+from lab.strategies import compute_signals, default_thresholds
+from lab.sweep import SortedSignals, Sweep, sort_signals, sweep
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    """A scenario's query set priced by its models, with baselines and a bootstrap plan."""
+
+    scenario: Scenario
+    queries: QuerySet
+    models: tuple[ModelSpec, ...]
+    calls: CallTable
+    baselines: Baselines
+    plan: BootstrapPlan
+    classifier: RouterClassifier | None = None  # trained elsewhere (cross-domain); None = cross-fit
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Display names, cheapest first."""
+        return tuple(spec.name for spec in self.models)
+
+
+def load_queries(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
+    """The scenario's query set (generated or replayed) and a cross-domain classifier where it asks for one."""
+    if isinstance(scenario.source, SyntheticSource):
+        from lab.synthetic import generate_queryset
+
+        return generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name), None
+    from lab.replay import load_replay
+
+    return load_replay(scenario, data_dir)
+
+
+def build_experiment(
+    scenario: Scenario,
+    data_dir: str | Path | None = None,
+    queries: QuerySet | None = None,
+    classifier: RouterClassifier | None = None,
+) -> Experiment:
+    """An Experiment for a scenario (its queries loaded or generated unless given)."""
+    if queries is None:
+        queries, classifier = load_queries(scenario, data_dir)
+    models = tuple(scenario.models)
+    calls = price_calls(queries, list(models))
+    rng = np.random.default_rng([scenario.seed, 0xB007])
+    return Experiment(
+        scenario=scenario, queries=queries, models=models, calls=calls,
+        baselines=baselines_of(queries, calls), plan=plan_bootstrap(queries.n_queries, rng),
+        classifier=classifier, notes=queries.notes,
+    )
+
+
+def signals_for(experiment: Experiment, strategy: str) -> Signals:
+    """A strategy's Signals on the experiment (compute once, reuse for every threshold)."""
+    s = experiment.scenario
+    return compute_signals(strategy, experiment.queries, list(experiment.models), experiment.calls, s.signals, s.seed, experiment.classifier)
+
+
+def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:
+    """Given thresholds, else the scenario's defaults for its default strategy, else k/m."""
+    if thresholds:
+        return list(thresholds)
+    defaults = experiment.scenario.defaults
+    if defaults.thresholds is not None and strategy == defaults.strategy:
+        return list(defaults.thresholds)
+    return default_thresholds(experiment.queries.n_models)
+
+
+def run(experiment: Experiment, signals: Signals, thresholds: list[float] | tuple[float, ...]) -> tuple[Result, Summary]:
+    """Route with these thresholds and summarise."""
+    result = route(signals, experiment.queries, thresholds)
+    summary = summarize(result, experiment.model_names, experiment.baselines, experiment.plan, experiment.scenario.traffic.queries_per_day)
+    return result, summary
+
+
+def sweep_for(experiment: Experiment, signals: Signals, points: int = 201, sorted_signals: SortedSignals | None = None) -> Sweep:
+    """The threshold sweep of a strategy on the experiment."""
+    return sweep(signals, experiment.queries, experiment.baselines, points, sorted_signals)
+
+
+__all__ = [
+    "Experiment", "build_experiment", "load_queries", "signals_for", "thresholds_for", "run", "sweep_for", "sort_signals",
+]

@@ -1,0 +1,46 @@
+"""Signals: what a strategy computes once per query set, before any threshold is applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Signals:
+    """One routing score per query (a score per stage for a cascade over m > 2 models), plus path costs.
+
+    score: (n,) "how much this query needs a stronger model", in [0, 1]; tier = number of
+      thresholds below the score. A cascade's score is (n, m-1): stage k escalates when its score
+      (1 - confidence in model k's answer) exceeds threshold k.
+    fixed_tier: (n,) where the strategy ignores thresholds (always-<model>, oracle).
+    path_cost_usd / path_latency_ms: (n, m), what serving query i at tier j costs in all, router,
+      scorer and every model tried included.
+    """
+
+    strategy: str
+    score: np.ndarray
+    path_cost_usd: np.ndarray
+    path_latency_ms: np.ndarray
+    description: str
+    simulated: bool = False
+    fixed_tier: np.ndarray | None = None
+    knobs: dict[str, float] = field(default_factory=dict)
+    draws: dict[str, np.ndarray] = field(default_factory=dict)  # the random draws, reused by failure modes
+
+    @property
+    def staged(self) -> bool:
+        """True for a cascade over more than two models (one score per stage)."""
+        return self.score.ndim == 2 and self.score.shape[1] > 1
+
+    @property
+    def n_models(self) -> int:
+        """Number of tiers m."""
+        return int(self.path_cost_usd.shape[1])
+
+    def replace(self, **changes) -> Signals:
+        """A copy with some fields changed (failure modes, recalibration)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values.update(changes)
+        return Signals(**values)
