@@ -44,6 +44,8 @@ def replicate_means(plan: BootstrapPlan, values: np.ndarray) -> np.ndarray:
 
 def interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """The percentile interval of bootstrap replicates."""
+    if not np.all(np.isfinite(replicates)):
+        return float("nan"), float("nan")
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(replicates, [tail, 100 - tail])
     return float(low), float(high)

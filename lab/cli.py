@@ -157,15 +157,17 @@ def _list(what: str) -> None:
 
 
 def _start_app(port: int | None, headless: bool) -> int:
-    from streamlit.web import cli as stcli
+    """Replace this process with `python -m streamlit run app.py` (lab/ itself never imports streamlit)."""
+    import os
 
-    argv = ["streamlit", "run", str(APP_FILE)]
+    argv = [sys.executable, "-m", "streamlit", "run", str(APP_FILE)]
     if port is not None:
         argv += ["--server.port", str(port)]
     if headless:
         argv += ["--server.headless", "true"]
-    sys.argv = argv
-    return stcli.main()
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 0  # not reached
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -166,7 +166,9 @@ def builtin_scenarios() -> dict[str, Path]:
 
 def _describe_validation(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    # a discriminated union puts the tag ("synthetic", "replay") in the location: leave it out
+    loc = [part for k, part in enumerate(first["loc"]) if not (k > 0 and first["loc"][k - 1] == "source" and part in ("synthetic", "replay"))]
+    where = ".".join(str(part) for part in loc) or "(top level)"
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
     return f"{where}: {first['msg']}{more}"
 

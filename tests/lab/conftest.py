@@ -1,0 +1,25 @@
+"""Fixtures for the engine's tests: the default scenario's experiment, built once per session."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from lab.experiment import build_experiment
+from lab.scenario import load_scenario
+
+
+@pytest.fixture(scope="session")
+def default_experiment():
+    """The default scenario (customer-support, 10,000 queries)."""
+    return build_experiment(load_scenario("customer-support"))
+
+
+@pytest.fixture(scope="session")
+def litellm_module():
+    """litellm itself, imported offline (slow: once per session)."""
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    import litellm
+
+    return litellm
