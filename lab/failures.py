@@ -23,12 +23,12 @@ from typing import Callable
 import numpy as np
 from scipy.special import expit, logit
 
-from lab.bootstrap import interval, replicate_means
+from lab.bootstrap import BootstrapPlan, interval
 from lab.calls import CallTable
 from lab.classifier import cross_fit_scores
 from lab.errors import LabError
 from lab.experiment import Experiment, run, signals_for, thresholds_for
-from lab.metrics import Summary, baselines_of
+from lab.metrics import DAYS_PER_MONTH, Summary, baselines_of
 from lab.queryset import QuerySet
 from lab.routing import Result
 from lab.signals import Signals
@@ -656,24 +656,27 @@ def _difference(a, b):
     return None
 
 
+def _replicate_means_of(plan: BootstrapPlan, *values: np.ndarray) -> list[np.ndarray]:
+    """replicate_means for several per-query vectors in one product with the weight matrix."""
+    sums = np.stack([np.bincount(plan.groups, weights=v, minlength=plan.n_groups) for v in values], axis=1)
+    means = (plan.weights @ sums) / (plan.weights @ plan.group_counts)[:, None]
+    return list(means.T)
+
+
 def delta_of(clean: Summary, injected: Summary, clean_result: Result, injected_result: Result, clean_world: World, world: World) -> dict:
     """Injected minus clean for every key of a Summary; intervals are paired bootstrap intervals of the difference."""
     delta = _difference(injected.model_dump(), clean.model_dump())
-    plan = world.experiment.plan
-    dq = replicate_means(plan, injected_result.quality - clean_result.quality)
-    dc = replicate_means(plan, injected_result.cost_usd - clean_result.cost_usd)
-    q_strong_i = replicate_means(plan, world.experiment.baselines.quality_strong)
-    q_strong_c = replicate_means(plan, clean_world.experiment.baselines.quality_strong)
-    base_i = replicate_means(plan, world.experiment.baselines.cost_strong_usd)
-    base_c = replicate_means(plan, clean_world.experiment.baselines.cost_strong_usd)
-    qi, qc = replicate_means(plan, injected_result.quality), replicate_means(plan, clean_result.quality)
-    ci, cc = replicate_means(plan, injected_result.cost_usd), replicate_means(plan, clean_result.cost_usd)
-    monthly = injected.queries_per_day * 30
+    qi, qc, ci, cc, q_strong_i, q_strong_c, base_i, base_c = _replicate_means_of(
+        world.experiment.plan, injected_result.quality, clean_result.quality, injected_result.cost_usd, clean_result.cost_usd,
+        world.experiment.baselines.quality_strong, clean_world.experiment.baselines.quality_strong,
+        world.experiment.baselines.cost_strong_usd, clean_world.experiment.baselines.cost_strong_usd,
+    )
+    monthly = injected.queries_per_day * DAYS_PER_MONTH
     with np.errstate(divide="ignore", invalid="ignore"):
-        delta["quality_ci"] = list(interval(dq))
+        delta["quality_ci"] = list(interval(qi - qc))
         delta["quality_retained_ci"] = list(interval(qi / q_strong_i - qc / q_strong_c))
-        delta["cost_per_query_ci"] = list(interval(dc))
-        delta["monthly_cost_ci"] = [v * monthly for v in interval(dc)]
+        delta["cost_per_query_ci"] = list(interval(ci - cc))
+        delta["monthly_cost_ci"] = [v * monthly for v in interval(ci - cc)]
         delta["savings_ci"] = list(interval((1 - ci / base_i) - (1 - cc / base_c)))
     delta["latency_p95_ci"] = None  # a quantile's difference has no paired mean-bootstrap interval
     return delta
@@ -686,7 +689,7 @@ def compare(experiment: Experiment, signals: Signals, failures: dict[str, float]
     clean_world = World(experiment, signals)
     world = inject(experiment, signals, failures, variants)
     if retune is None:
-        retune = any(get_failure(name).retunes and sev > 0 for name, sev in failures.items())
+        retune = any(get_failure(name).retunes for name in failures)
     clean_thresholds = tuned_thresholds(clean_world) if retune else tuple(thresholds)
     injected_thresholds = tuned_thresholds(world) if retune else tuple(thresholds)
     clean_result, clean = run(experiment, signals, clean_thresholds)
