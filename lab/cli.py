@@ -42,7 +42,50 @@ def _parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list scenarios or strategies")
     ls.add_argument("what", choices=["scenarios", "strategies"])
+
+    imp = sub.add_parser("import", help="check recorded outcomes (a public set or your log) and write a scenario replaying them")
+    imp.add_argument("source_format", metavar="FORMAT", help="routellm-mmlu, routellm-gsm8k, routellm-mt-bench, routerarena, routerbench or outcomes")
+    imp.add_argument("path", metavar="PATH", help="the data directory for a public set, else the file (.csv, .jsonl, .parquet)")
+    imp.add_argument("-o", "--output", default=None, help="write the scenario YAML here (default: print it)")
+
+    data = sub.add_parser("data", help="the public outcome data: status, or download from the pinned upstream commits")
+    data.add_argument("action", choices=["status", "download"])
+    data.add_argument("--data-dir", default=None, help="folder for the data (else $ROUTING_LAB_DATA or the user cache)")
+    data.add_argument("--set", dest="sets", action="append", default=None, help="one public set (repeatable; default: all)")
     return parser
+
+
+def _import(args: argparse.Namespace) -> None:
+    from lab.replay.importer import import_source
+
+    imported = import_source(args.source_format, args.path)
+    if args.output is None:
+        print(imported.yaml_text, end="")
+        return
+    out = Path(args.output)
+    try:
+        out.write_text(imported.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        raise LabError(f"cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
+    print("\n".join(imported.summary()))
+    print(f"wrote {out}: run `routing-lab simulate --scenario {out}`")
+
+
+def _data(args: argparse.Namespace) -> None:
+    from lab.datadir import DATA_SETS, download, status
+
+    if args.action == "download":
+        report = download(args.data_dir, args.sets, progress=lambda line: print(line, file=sys.stderr))
+        print(f"{report.data_dir}: {len(report.fetched)} file(s) fetched and sha256-checked, {len(report.already_ok)} already there")
+    where, files = status(args.data_dir, args.sets)
+    print(f"data directory: {where.path} ({where.origin})")
+    for name in args.sets or DATA_SETS:
+        from lab.datadir import set_files
+
+        mine = [f for f in files if f.path in set(set_files(name))]
+        states = {state: sum(f.state == state for f in mine) for state in ("ok", "missing", "changed")}
+        verdict = "ready" if states["ok"] == len(mine) else "incomplete: run `routing-lab data download`"
+        print(f"  {name}: {states['ok']}/{len(mine)} files ok, {states['missing']} missing, {states['changed']} changed ({verdict})")
 
 
 def _experiment(args: argparse.Namespace):
@@ -73,6 +116,7 @@ def simulate_payload(args: argparse.Namespace) -> dict:
     _, summary = run(experiment, signals, thresholds)
     payload = {"scenario": experiment.scenario.name, **summary.model_dump()}
     payload["simulated_signal"] = signals.description if signals.simulated else None
+    payload["notes"] = list(experiment.notes)  # provenance, drops and assumptions of replayed data
     return payload
 
 
@@ -119,6 +163,7 @@ def _show_simulate(payload: dict, fmt: str) -> None:
     ]
     if payload.get("simulated_signal"):
         rows.append(("simulated", payload["simulated_signal"]))
+    rows += [("note", note) for note in payload.get("notes", [])]
     _print_table(rows)
 
 
@@ -182,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             _show_sweep(sweep_payload(args), args.format)
         elif args.command == "list":
             _list(args.what)
+        elif args.command == "import":
+            _import(args)
+        elif args.command == "data":
+            _data(args)
     except LabError as exc:
         print(f"routing-lab: {exc}", file=sys.stderr)
         return 2
