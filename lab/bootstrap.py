@@ -15,11 +15,12 @@ import numpy as np
 
 @dataclass(frozen=True, eq=False)
 class BootstrapPlan:
-    """Group of each query and the (B, G) resampling weights."""
+    """Group of each query, the (B, G) resampling weights and each replicate's number of queries."""
 
     groups: np.ndarray  # (n,) int32
-    weights: np.ndarray  # (B, G) float32 counts
+    weights: np.ndarray  # (B, G) float64 counts
     group_counts: np.ndarray  # (G,) queries per group
+    replicate_sizes: np.ndarray  # (B,) queries in each replicate: weights @ group_counts
 
     @property
     def n_groups(self) -> int:
@@ -27,19 +28,21 @@ class BootstrapPlan:
         return int(self.weights.shape[1])
 
 
-def plan_bootstrap(n_queries: int, rng: np.random.Generator, replicates: int = 200, max_groups: int = 20_000) -> BootstrapPlan:
+def plan_bootstrap(n_queries: int, rng: np.random.Generator, replicates: int = 200, max_groups: int = 4_000) -> BootstrapPlan:
     """A plan of `replicates` resamples for n queries."""
     n_groups = min(n_queries, max_groups)
     groups = (rng.permutation(n_queries) % n_groups).astype(np.int32)
     draws = rng.integers(0, n_groups, size=(replicates, n_groups)) + (np.arange(replicates) * n_groups)[:, None]
-    weights = np.bincount(draws.ravel(), minlength=replicates * n_groups).reshape(replicates, n_groups).astype(np.float32)
-    return BootstrapPlan(groups=groups, weights=weights, group_counts=np.bincount(groups, minlength=n_groups).astype(np.float64))
+    weights = np.bincount(draws.ravel(), minlength=replicates * n_groups).reshape(replicates, n_groups).astype(np.float64)
+    counts = np.bincount(groups, minlength=n_groups).astype(np.float64)
+    return BootstrapPlan(groups=groups, weights=weights, group_counts=counts, replicate_sizes=weights @ counts)
 
 
-def replicate_means(plan: BootstrapPlan, values: np.ndarray) -> np.ndarray:
-    """The mean of `values` in each bootstrap replicate, shape (B,)."""
-    sums = np.bincount(plan.groups, weights=values, minlength=plan.n_groups)
-    return (plan.weights @ sums) / (plan.weights @ plan.group_counts)
+def replicate_means(plan: BootstrapPlan, *values: np.ndarray) -> np.ndarray:
+    """The mean of each per-query vector in each bootstrap replicate: shape (B,) for one vector, (B, k) for k."""
+    sums = np.stack([np.bincount(plan.groups, weights=v, minlength=plan.n_groups) for v in values], axis=1)
+    means = (plan.weights @ sums) / plan.replicate_sizes[:, None]
+    return means[:, 0] if len(values) == 1 else means
 
 
 def interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:

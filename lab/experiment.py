@@ -7,6 +7,7 @@ each strategy's Signals once, then route with any thresholds as often as a slide
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from lab.bootstrap import BootstrapPlan, plan_bootstrap
 from lab.calls import CallTable, price_calls
 from lab.classifier import RouterClassifier
-from lab.metrics import Baselines, Summary, baselines_of, summarize
+from lab.metrics import Baselines, Summary, baseline_replicates, baselines_of, summarize
 from lab.models import ModelSpec
 from lab.queryset import QuerySet
 from lab.routing import Result, route
@@ -41,6 +42,11 @@ class Experiment:
     def model_names(self) -> tuple[str, ...]:
         """Display names, cheapest first."""
         return tuple(spec.name for spec in self.models)
+
+    @cached_property
+    def strong_replicates(self) -> np.ndarray:
+        """Always-strongest's bootstrap replicate means (quality, cost), computed once per experiment."""
+        return baseline_replicates(self.baselines, self.plan)
 
 
 def load_queries(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
@@ -92,7 +98,10 @@ def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float
 def run(experiment: Experiment, signals: Signals, thresholds: list[float] | tuple[float, ...]) -> tuple[Result, Summary]:
     """Route with these thresholds and summarise."""
     result = route(signals, experiment.queries, thresholds)
-    summary = summarize(result, experiment.model_names, experiment.baselines, experiment.plan, experiment.scenario.traffic.queries_per_day)
+    summary = summarize(
+        result, experiment.model_names, experiment.baselines, experiment.plan,
+        experiment.scenario.traffic.queries_per_day, experiment.strong_replicates,
+    )
     return result, summary
 
 

@@ -60,7 +60,10 @@ def pgr(quality: float | np.ndarray, quality_weak: float, quality_strong: float)
 
 def call_shares(result: Result, n_models: int) -> np.ndarray:
     """Fraction of queries served by each model (sums to 1)."""
-    return np.bincount(result.tier, minlength=n_models) / result.n_queries
+    if n_models == 2:
+        strong = np.count_nonzero(result.tier) / result.n_queries
+        return np.array([1.0 - strong, strong])
+    return np.array([np.count_nonzero(result.tier == j) for j in range(n_models)]) / result.n_queries
 
 
 def calls_per_query(result: Result, n_models: int) -> np.ndarray:
@@ -70,15 +73,26 @@ def calls_per_query(result: Result, n_models: int) -> np.ndarray:
 
 
 def latency_quantiles(latency_ms: np.ndarray, probs: tuple[float, ...] = (0.5, 0.95)) -> dict[float, tuple[float, float, float]]:
-    """Each quantile with a distribution-free 95% interval from order statistics: p -> (value, low, high)."""
+    """Each quantile with a distribution-free 95% interval from order statistics: p -> (value, low, high).
+
+    The interval's ranks are n p -/+ 1.96 sqrt(n p (1 - p)) (the binomial count of values below the
+    quantile). One partition at the lowest rank, then each further rank within the part above it.
+    """
     n = len(latency_ms)
     ranks: dict[float, tuple[int, int, int]] = {}
     for p in probs:
         half = 1.96 * np.sqrt(n * p * (1 - p))
         ranks[p] = tuple(int(min(n - 1, max(0, round(r)))) for r in (n * p - 0.5, n * p - half - 1, n * p + half))
     kth = sorted({r for triple in ranks.values() for r in triple})
-    part = np.partition(latency_ms, kth)
-    return {p: tuple(float(part[r]) for r in triple) for p, triple in ranks.items()}
+    values: dict[int, float] = {}
+    part = np.asarray(latency_ms)
+    offset = 0
+    for r in kth:  # each partition only looks at the values above the previous rank
+        part = np.partition(part, r - offset)
+        values[r] = float(part[r - offset])
+        part = part[r - offset:]
+        offset = r
+    return {p: tuple(values[r] for r in triple) for p, triple in ranks.items()}
 
 
 class Summary(BaseModel):
@@ -109,18 +123,30 @@ class Summary(BaseModel):
     queries_per_day: float
 
 
-def summarize(result: Result, model_names: tuple[str, ...], baselines: Baselines, plan: BootstrapPlan, queries_per_day: float) -> Summary:
-    """The Summary of a Result against the baselines, with bootstrap intervals."""
+def baseline_replicates(baselines: Baselines, plan: BootstrapPlan) -> np.ndarray:
+    """Bootstrap replicate means (B, 2) of always-strongest's quality and cost (computed once per experiment)."""
+    return replicate_means(plan, baselines.quality_strong, baselines.cost_strong_usd)
+
+
+def summarize(
+    result: Result,
+    model_names: tuple[str, ...],
+    baselines: Baselines,
+    plan: BootstrapPlan,
+    queries_per_day: float,
+    strong_replicates: np.ndarray | None = None,
+) -> Summary:
+    """The Summary of a Result against the baselines, with bootstrap intervals (paired with the baselines')."""
     m = len(model_names)
     quality = float(result.quality.mean(dtype=np.float64))
-    cost = float(result.cost_usd.mean())
+    cost = float(result.cost_usd.mean(dtype=np.float64))
     q_strong, q_weak = baselines.mean_quality_strong, baselines.mean_quality_weak
     base_cost = baselines.mean_cost_strong_usd
 
-    boot_q = replicate_means(plan, result.quality)
-    boot_cost = replicate_means(plan, result.cost_usd)
-    boot_q_strong = replicate_means(plan, baselines.quality_strong)
-    boot_base_cost = replicate_means(plan, baselines.cost_strong_usd)
+    boot = replicate_means(plan, result.quality, result.cost_usd)
+    boot_q, boot_cost = boot[:, 0], boot[:, 1]
+    strong = strong_replicates if strong_replicates is not None else baseline_replicates(baselines, plan)
+    boot_q_strong, boot_base_cost = strong[:, 0], strong[:, 1]
     monthly = queries_per_day * DAYS_PER_MONTH
     shares = call_shares(result, m)
     latency = latency_quantiles(result.latency_ms)

@@ -31,6 +31,11 @@ class QuerySet:
     notes: tuple[str, ...] = field(default_factory=tuple)  # provenance and assumptions to show
 
     def __post_init__(self) -> None:
+        # column-major: routing reads one model's column at a time
+        for name in ("quality", "output_tokens", "cost_usd"):
+            value = getattr(self, name)
+            if value is not None and not value.flags.f_contiguous:
+                object.__setattr__(self, name, np.asfortranarray(value))
         n, m = self.n_queries, self.n_models
         if m < 2:
             raise LabError(f"query set '{self.name}' has {m} model(s); routing needs at least 2")

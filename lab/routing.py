@@ -57,6 +57,11 @@ def pick(matrix: np.ndarray, tier: np.ndarray) -> np.ndarray:
     """matrix[i, tier[i]] for every row i."""
     if matrix.shape[1] == 2:
         return np.where(tier.view(bool) if tier.dtype == np.int8 else tier.astype(bool), matrix[:, 1], matrix[:, 0])
+    if matrix.flags.f_contiguous:
+        out = matrix[:, 0].copy()
+        for j in range(1, matrix.shape[1]):  # one pass per tier, not per query
+            np.copyto(out, matrix[:, j], where=tier == j)
+        return out
     return np.take_along_axis(matrix, tier.astype(np.intp)[:, None], axis=1)[:, 0]
 
 

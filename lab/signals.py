@@ -29,6 +29,13 @@ class Signals:
     knobs: dict[str, float] = field(default_factory=dict)
     draws: dict[str, np.ndarray] = field(default_factory=dict)  # the random draws, reused by failure modes
 
+    def __post_init__(self) -> None:
+        # column-major: routing reads one tier's column at a time
+        for name in ("path_cost_usd", "path_latency_ms"):
+            value = getattr(self, name)
+            if not value.flags.f_contiguous:
+                object.__setattr__(self, name, np.asfortranarray(value))
+
     @property
     def staged(self) -> bool:
         """True for a cascade over more than two models (one score per stage)."""

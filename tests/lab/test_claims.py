@@ -1,5 +1,7 @@
 """The vendors' claim, checked on the default scenario as ranges and directions the model implies."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -39,6 +41,6 @@ def test_a_worse_scorer_loses_more_quality_at_the_same_savings(default_experimen
     sharp = signals_for(exp, "cascade")
     knobs = exp.scenario.signals
     blunt_knobs = knobs.model_copy(update={"cascade": knobs.cascade.model_copy(update={"auroc": 0.65})})
-    blunt_exp = exp.__class__(**{**exp.__dict__, "scenario": exp.scenario.model_copy(update={"signals": blunt_knobs})})
+    blunt_exp = dataclasses.replace(exp, scenario=exp.scenario.model_copy(update={"signals": blunt_knobs}))
     blunt = signals_for(blunt_exp, "cascade")
     assert sweep_for(exp, sharp).apgr > sweep_for(blunt_exp, blunt).apgr + 0.05
