@@ -638,6 +638,7 @@ class Comparison:
     injected_result: Result
     delta: dict
     notes: tuple[str, ...]
+    world: World | None = None  # the injected world the run came from
 
     def payload(self) -> dict:
         """The injected figures at the top level, with `clean` and `delta` blocks of the same keys."""
@@ -696,7 +697,7 @@ def compare(experiment: Experiment, signals: Signals, failures: dict[str, float]
     injected_result, injected = run(world.experiment, world.signals, injected_thresholds)
     delta = delta_of(clean, injected, clean_result, injected_result, clean_world, world)
     notes = world.notes + ((f"thresholds tuned to retain {TUNING_TARGET_RETAINED:.0%} of always-strongest quality as each run measures it",) if retune else ())
-    return Comparison(clean, injected, clean_result, injected_result, delta, notes)
+    return Comparison(clean, injected, clean_result, injected_result, delta, notes, world)
 
 
 def demonstrate(experiment: Experiment, name: str, severity: float | None = None, signals: Signals | None = None) -> Comparison:
