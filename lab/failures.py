@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 from scipy.special import expit, logit
 
-from lab.bootstrap import BootstrapPlan, interval
+from lab.bootstrap import interval, replicate_means
 from lab.calls import CallTable
 from lab.classifier import cross_fit_scores
 from lab.errors import LabError
@@ -657,21 +657,14 @@ def _difference(a, b):
     return None
 
 
-def _replicate_means_of(plan: BootstrapPlan, *values: np.ndarray) -> list[np.ndarray]:
-    """replicate_means for several per-query vectors in one product with the weight matrix."""
-    sums = np.stack([np.bincount(plan.groups, weights=v, minlength=plan.n_groups) for v in values], axis=1)
-    means = (plan.weights @ sums) / (plan.weights @ plan.group_counts)[:, None]
-    return list(means.T)
-
-
 def delta_of(clean: Summary, injected: Summary, clean_result: Result, injected_result: Result, clean_world: World, world: World) -> dict:
     """Injected minus clean for every key of a Summary; intervals are paired bootstrap intervals of the difference."""
     delta = _difference(injected.model_dump(), clean.model_dump())
-    qi, qc, ci, cc, q_strong_i, q_strong_c, base_i, base_c = _replicate_means_of(
+    qi, qc, ci, cc, q_strong_i, q_strong_c, base_i, base_c = replicate_means(
         world.experiment.plan, injected_result.quality, clean_result.quality, injected_result.cost_usd, clean_result.cost_usd,
         world.experiment.baselines.quality_strong, clean_world.experiment.baselines.quality_strong,
         world.experiment.baselines.cost_strong_usd, clean_world.experiment.baselines.cost_strong_usd,
-    )
+    ).T
     monthly = injected.queries_per_day * DAYS_PER_MONTH
     with np.errstate(divide="ignore", invalid="ignore"):
         delta["quality_ci"] = list(interval(qi - qc))

@@ -20,9 +20,9 @@ from lab.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
-def experiment():
-    """The default scenario, built once for this module."""
-    return build_experiment(load_scenario("customer-support"))
+def experiment(default_experiment):
+    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
+    return default_experiment
 
 
 @pytest.fixture(scope="module")

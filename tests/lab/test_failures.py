@@ -44,9 +44,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 @pytest.fixture(scope="module")
-def experiment():
-    """The default scenario (customer-support, 10,000 queries), built once for this module."""
-    return build_experiment(load_scenario("customer-support"))
+def experiment(default_experiment):
+    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
+    return default_experiment
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lab.errors import LabError
-from lab.experiment import build_experiment, run, signals_for
+from lab.experiment import run, signals_for
 from lab.failures import World, inject
 from lab.guardrails import (
     cap_cost,
@@ -18,13 +18,12 @@ from lab.guardrails import (
     rolling_mean,
 )
 from lab.routing import Result
-from lab.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
-def experiment():
-    """The default scenario, built once for this module."""
-    return build_experiment(load_scenario("customer-support"))
+def experiment(default_experiment):
+    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
+    return default_experiment
 
 
 @pytest.fixture(scope="module")
