@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
 
 from lab.errors import LabError
 from lab.queryset import QuerySet
+
+if TYPE_CHECKING:  # scikit-learn costs ~150 MB and a second to import: only where a classifier is fitted
+    from sklearn.pipeline import Pipeline
 
 
 @dataclass(frozen=True, eq=False)
 class RouterClassifier:
     """A fitted text classifier and what it was trained on."""
 
-    pipeline: Pipeline
+    pipeline: "Pipeline"
     trained_on: str
     n_train: int
     positive_rate: float
@@ -36,6 +37,10 @@ def needs_stronger(queries: QuerySet) -> np.ndarray:
 
 def fit_classifier(texts: np.ndarray, labels: np.ndarray, regularisation_c: float, trained_on: str) -> RouterClassifier:
     """Fit TF-IDF (words and bigrams) + logistic regression on these texts and labels."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
     labels = np.asarray(labels, dtype=bool)
     if labels.all() or not labels.any():
         raise LabError(

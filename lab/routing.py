@@ -48,34 +48,44 @@ def assign_tiers(signals: Signals, thresholds: tuple[float, ...]) -> np.ndarray:
         escalate = signals.score > np.asarray(thresholds)[None, :]
         first_stop = np.argmin(escalate, axis=1)
         return np.where(escalate.all(axis=1), signals.n_models - 1, first_stop).astype(np.int8)
-    if len(thresholds) == 1:
-        return (signals.score > thresholds[0]).view(np.int8)
-    return np.searchsorted(np.sort(np.asarray(thresholds)), signals.score, side="left").astype(np.int8)
+    tier = (signals.score > thresholds[0]).view(np.int8)
+    if len(thresholds) > 1:
+        tier = tier.copy()
+        for t in thresholds[1:]:  # one vectorised pass per tier boundary
+            tier += signals.score > t
+    return tier
 
 
 def pick(matrix: np.ndarray, tier: np.ndarray) -> np.ndarray:
     """matrix[i, tier[i]] for every row i."""
-    if matrix.shape[1] == 2:
-        return np.where(tier.view(bool) if tier.dtype == np.int8 else tier.astype(bool), matrix[:, 1], matrix[:, 0])
-    if matrix.flags.f_contiguous:
-        out = matrix[:, 0].copy()
-        for j in range(1, matrix.shape[1]):  # one pass per tier, not per query
-            np.copyto(out, matrix[:, j], where=tier == j)
-        return out
-    return np.take_along_axis(matrix, tier.astype(np.intp)[:, None], axis=1)[:, 0]
+    return pick_many(tier, matrix)[0]
+
+
+def pick_many(tier: np.ndarray, *matrices: np.ndarray) -> list[np.ndarray]:
+    """matrix[i, tier[i]] for every row i, for each matrix (n, m); the index is computed once."""
+    n, m = matrices[0].shape
+    if m == 2:
+        strong = tier.view(bool) if tier.dtype == np.int8 else tier.astype(bool)
+        return [np.where(strong, mat[:, 1], mat[:, 0]) for mat in matrices]
+    flat = tier.astype(np.intp) * n + np.arange(n)  # column-major: element (i, j) sits at j * n + i
+    return [
+        mat.ravel(order="F")[flat] if mat.flags.f_contiguous else np.take_along_axis(mat, tier.astype(np.intp)[:, None], axis=1)[:, 0]
+        for mat in matrices
+    ]
 
 
 def route(signals: Signals, queries: QuerySet, thresholds: list[float] | tuple[float, ...]) -> Result:
     """Apply thresholds to signals: which tier serves each query, and what that yields."""
     values = check_thresholds(thresholds, queries.n_models)
     tier = assign_tiers(signals, values)
+    quality, cost, latency = pick_many(tier, queries.quality, signals.path_cost_usd, signals.path_latency_ms)
     return Result(
         strategy=signals.strategy,
         thresholds=values,
         tier=tier,
-        quality=pick(queries.quality, tier),
-        cost_usd=pick(signals.path_cost_usd, tier),
-        latency_ms=pick(signals.path_latency_ms, tier),
+        quality=quality,
+        cost_usd=cost,
+        latency_ms=latency,
         cascade=signals.strategy == "cascade",
     )
 

@@ -61,17 +61,22 @@ def generate_queryset(source: SyntheticSource, models: list[ModelSpec], seed: in
 
     outcome_rng = np.random.default_rng(outcome_seed)
     ability = np.array([spec.ability for spec in models], dtype=float)
-    p_good = answer_probability(ability, difficulty, source.capability.slope)
     rho = source.capability.outcome_correlation
-    common = outcome_rng.standard_normal(n)[:, None]
-    own = outcome_rng.standard_normal((n, m))
-    uniform = ndtr(rho * common + np.sqrt(1 - rho**2) * own)
-    quality = (uniform < p_good).astype(np.float32)
+    common = outcome_rng.standard_normal(n)
+    quality = np.empty((n, m), dtype=np.float32, order="F")
+    for j in range(m):  # one column (model) at a time keeps the peak memory at O(n)
+        latent = rho * common + np.sqrt(1 - rho**2) * outcome_rng.standard_normal(n)
+        p_good = answer_probability(ability[j : j + 1], difficulty, source.capability.slope)[:, 0]
+        quality[:, j] = ndtr(latent) < p_good
+    del common, latent, p_good
 
     output_mean = np.array([cat.output_tokens_mean for cat in cats])[category_index]
     verbosity = np.array([spec.verbosity for spec in models])
     length_draw = outcome_rng.lognormal(-_OUTPUT_LENGTH_SD**2 / 2, _OUTPUT_LENGTH_SD, n)
-    output_tokens = np.maximum(1.0, np.round(output_mean[:, None] * verbosity[None, :] * length_draw[:, None])).astype(np.float32)
+    base_length = (output_mean * length_draw).astype(np.float32)
+    output_tokens = np.empty((n, m), dtype=np.float32, order="F")
+    for j in range(m):
+        output_tokens[:, j] = np.maximum(1.0, np.round(base_length * verbosity[j]))
 
     names = np.array([cat.name for cat in cats], dtype=object)
     return QuerySet(
