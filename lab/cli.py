@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     common(sim)
     sim.add_argument("--threshold", type=float, action="append", default=None, help="one per tier boundary, in [0, 1]")
     sim.add_argument("--format", choices=["table", "json"], default="table")
+    sim.add_argument("--inject", action="append", default=None, metavar="NAME=SEVERITY",
+                     help="inject a failure (repeatable; see `routing-lab list failures`); adds clean and delta blocks")
 
     sw = sub.add_parser("sweep", help="sweep thresholds from always-cheapest to always-strongest")
     common(sw)
@@ -41,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     ls = sub.add_parser("list", help="list scenarios or strategies")
-    ls.add_argument("what", choices=["scenarios", "strategies"])
+    ls.add_argument("what", choices=["scenarios", "strategies", "failures"])
 
     imp = sub.add_parser("import", help="check recorded outcomes (a public set or your log) and write a scenario replaying them")
     imp.add_argument("source_format", metavar="FORMAT", help="routellm-mmlu, routellm-gsm8k, routellm-mt-bench, routerarena, routerbench or outcomes")
@@ -103,6 +105,7 @@ def _experiment(args: argparse.Namespace):
 def simulate_payload(args: argparse.Namespace) -> dict:
     """simulate's figures as a JSON-ready dict."""
     from lab.experiment import run, signals_for, thresholds_for
+    from lab.failures import parse_injection
     from lab.routing import check_thresholds
 
     if args.threshold:
@@ -113,11 +116,30 @@ def simulate_payload(args: argparse.Namespace) -> dict:
     strategy = args.strategy or experiment.scenario.defaults.strategy
     signals = signals_for(experiment, strategy)
     thresholds = check_thresholds(thresholds_for(experiment, strategy, args.threshold), experiment.queries.n_models)
+    injections = dict(parse_injection(text) for text in args.inject or [])
+    if injections:
+        return _injected_payload(experiment, signals, thresholds, injections, retune=None if not args.threshold else False)
     _, summary = run(experiment, signals, thresholds)
+    return _run_payload(experiment, signals, summary)
+
+
+def _run_payload(experiment, signals, summary) -> dict:
     payload = {"scenario": experiment.scenario.name, **summary.model_dump()}
     payload["simulated_signal"] = signals.description if signals.simulated else None
     payload["notes"] = list(experiment.notes)  # provenance, drops and assumptions of replayed data
     return payload
+
+
+def _injected_payload(experiment, signals, thresholds, injections: dict[str, float], retune: bool | None) -> dict:
+    """The injected run at the top level, the clean run in `clean`, injected minus clean in `delta` (same keys)."""
+    from lab.failures import compare, payload_difference
+
+    comparison = compare(experiment, signals, injections, thresholds, retune=retune)
+    clean = _run_payload(experiment, signals, comparison.clean)
+    top = _run_payload(comparison.world.experiment, comparison.world.signals, comparison.injected)
+    top["notes"] += list(comparison.notes)
+    delta = {**payload_difference(top, clean), **comparison.delta}  # paired bootstrap intervals of the difference
+    return {**top, "failures": injections, "clean": clean, "delta": delta}
 
 
 def sweep_payload(args: argparse.Namespace) -> dict:
@@ -163,6 +185,14 @@ def _show_simulate(payload: dict, fmt: str) -> None:
     ]
     if payload.get("simulated_signal"):
         rows.append(("simulated", payload["simulated_signal"]))
+    if "delta" in payload:
+        c, d = payload["clean"], payload["delta"]
+        rows += [
+            ("injected", ", ".join(f"{name}={severity:g}" for name, severity in payload["failures"].items())),
+            ("clean quality", f"{c['quality']:.4f}; change {d['quality']:+.4f} {_fmt_ci(d['quality_ci'], '+.4f')}"),
+            ("clean cost per query", f"${c['cost_per_query_usd']:.6f}; change {d['cost_per_query_usd']:+.6f} {_fmt_ci(d['cost_per_query_ci'], '+.6f')}"),
+            ("clean latency p95", f"{c['latency_p95_ms']:,.0f} ms; change {d['latency_p95_ms']:+,.0f} ms"),
+        ]
     rows += [("note", note) for note in payload.get("notes", [])]
     _print_table(rows)
 
@@ -193,6 +223,11 @@ def _list(what: str) -> None:
         for name in builtin_scenarios():
             scenario = load_scenario(name)
             print(f"{name}\t{scenario.title or scenario.description.strip().splitlines()[0]}")
+    elif what == "failures":
+        from lab.failures import list_failures
+
+        for mode in list_failures():
+            print(f"{mode.name}\t{mode.title}; touches {', '.join(mode.touches)}; {mode.effect}")
     else:
         from lab.strategies import list_strategies
 

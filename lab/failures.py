@@ -133,8 +133,12 @@ def _rescore_cascade(world: World, temperature: float, bias_logit: float, auroc:
     good = (queries.quality[:, : m - 1] >= knobs.pass_mark).astype(float)
     confidence = cascade_confidence(good, signals.draws["noise"], auroc, temperature, bias_logit)
     score = 1.0 - confidence
+    description = signals.description.split("; injected:")[0] + (
+        f"; injected: scorer AUROC {auroc:.2f}, temperature {temperature:.2f}, bias {bias_logit:+.2f} logits"
+    )
     return world.replace(signals=signals.replace(
         score=score if m > 2 else score[:, 0], knobs={"auroc": auroc, "temperature": temperature, "bias_logit": bias_logit},
+        description=description,
     ))
 
 
@@ -640,26 +644,23 @@ class Comparison:
     notes: tuple[str, ...]
     world: World | None = None  # the injected world the run came from
 
-    def payload(self) -> dict:
-        """The injected figures at the top level, with `clean` and `delta` blocks of the same keys."""
-        return {**self.injected.model_dump(), "clean": self.clean.model_dump(), "delta": self.delta, "failure_notes": list(self.notes)}
 
-
-def _difference(a, b):
+def payload_difference(a, b):
+    """a - b, key by key and item by item, for JSON-ready values; equal text stays, differing text is None."""
     if isinstance(a, bool) or isinstance(a, str) or a is None or b is None:
         return a if a == b else None
     if isinstance(a, (int, float)):
         return float(a) - float(b)
     if isinstance(a, dict):
-        return {k: _difference(a[k], b.get(k)) for k in a}
+        return {k: payload_difference(a[k], b.get(k)) for k in a}
     if isinstance(a, (list, tuple)) and len(a) == len(b):
-        return [_difference(x, y) for x, y in zip(a, b)]
+        return [payload_difference(x, y) for x, y in zip(a, b)]
     return None
 
 
 def delta_of(clean: Summary, injected: Summary, clean_result: Result, injected_result: Result, clean_world: World, world: World) -> dict:
     """Injected minus clean for every key of a Summary; intervals are paired bootstrap intervals of the difference."""
-    delta = _difference(injected.model_dump(), clean.model_dump())
+    delta = payload_difference(injected.model_dump(), clean.model_dump())
     qi, qc, ci, cc, q_strong_i, q_strong_c, base_i, base_c = replicate_means(
         world.experiment.plan, injected_result.quality, clean_result.quality, injected_result.cost_usd, clean_result.cost_usd,
         world.experiment.baselines.quality_strong, clean_world.experiment.baselines.quality_strong,

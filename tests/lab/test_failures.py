@@ -262,3 +262,60 @@ def test_every_failure_runs_on_every_strategy_with_three_models():
         assert c.injected_result.tier.max() <= 2 and np.isfinite(c.injected.cost_per_query_usd)
         zero = compare(experiment, s, {m.name: 0.0 for m in list_failures()}, thresholds_for(experiment, info.name), retune=False)
         np.testing.assert_array_equal(zero.injected_result.cost_usd, zero.clean_result.cost_usd)
+
+
+# --- the CLI: simulate --inject and list failures -------------------------------------------------
+
+
+def _cli_json(capsys, argv: list[str]) -> dict:
+    import json
+
+    from lab.cli import main
+
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_simulate_inject_adds_clean_and_delta_blocks_with_the_top_level_keys(capsys):
+    argv = ["simulate", "--queries", "3000", "--format", "json"]
+    payload = _cli_json(capsys, [*argv, "--inject", "overconfident-scorer=0.8", "--inject", "strong-price-change=0.5"])
+    plain = _cli_json(capsys, argv)
+    keys = set(payload) - {"clean", "delta", "failures"}
+    assert keys == set(payload["clean"]) == set(payload["delta"]) == set(plain)
+    assert payload["failures"] == {"overconfident-scorer": 0.8, "strong-price-change": 0.5}
+    assert payload["clean"]["quality"] == plain["quality"] and payload["clean"]["cost_per_query_usd"] == plain["cost_per_query_usd"]
+    assert payload["delta"]["quality"] == pytest.approx(payload["quality"] - payload["clean"]["quality"])
+    assert payload["delta"]["quality"] < 0 and payload["delta"]["quality_ci"][1] < 0
+    assert payload["delta"]["baseline_monthly_cost_usd"] > 0  # the price change moves always-strongest too
+    assert any("price" in note for note in payload["notes"])
+
+
+def test_cli_inject_at_severity_zero_changes_nothing(capsys):
+    payload = _cli_json(capsys, ["simulate", "--queries", "2000", "--format", "json", "--inject", "cheap-model-outage=0"])
+    assert payload["delta"]["quality"] == 0 and payload["delta"]["cost_per_query_usd"] == 0
+    assert payload["delta"]["latency_p95_ms"] == 0
+
+
+def test_cli_inject_errors_are_one_line(capsys):
+    from lab.cli import main
+
+    for bad in ("overconfident-scorer=2", "nope=0.5", "overconfident-scorer"):
+        assert main(["simulate", "--queries", "2000", "--inject", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("routing-lab: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_table_shows_the_change(capsys):
+    from lab.cli import main
+
+    assert main(["simulate", "--queries", "2000", "--inject", "llm-router-slow=1", "--strategy", "llm-router"]) == 0
+    out = capsys.readouterr().out
+    assert "injected" in out and "llm-router-slow=1" in out and "clean latency p95" in out
+
+
+def test_cli_list_failures_one_per_line_name_first(capsys):
+    from lab.cli import main
+
+    assert main(["list", "failures"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [m.name for m in list_failures()]
