@@ -37,6 +37,9 @@ class Experiment:
     plan: BootstrapPlan
     classifier: RouterClassifier | None = None  # trained elsewhere (cross-domain); None = cross-fit
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Signals per strategy, filled by signals_for. Not an __init__ field, so dataclasses.replace
+    # (a failure's changed experiment) starts with an empty one. Bounded by the strategies there are.
+    _signals: dict[str, Signals] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -80,9 +83,13 @@ def build_experiment(
 
 
 def signals_for(experiment: Experiment, strategy: str) -> Signals:
-    """A strategy's Signals on the experiment (compute once, reuse for every threshold)."""
-    s = experiment.scenario
-    return compute_signals(strategy, experiment.queries, list(experiment.models), experiment.calls, s.signals, s.seed, experiment.classifier)
+    """A strategy's Signals on the experiment, computed once (the classifier is fitted once) and reused."""
+    cached = experiment._signals.get(strategy)
+    if cached is None:
+        s = experiment.scenario
+        cached = compute_signals(strategy, experiment.queries, list(experiment.models), experiment.calls, s.signals, s.seed, experiment.classifier)
+        experiment._signals[strategy] = cached
+    return cached
 
 
 def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:

@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lab.bootstrap import interval, plan_bootstrap, replicate_means
 from lab.experiment import run, signals_for
 from lab.metrics import latency_quantiles
 from lab.routing import route
@@ -59,25 +58,6 @@ def test_cost_never_falls_as_more_queries_go_to_a_model_that_costs_more(seed, n,
     signals = signals_for(exp, "random")
     costs = [route(signals, exp.queries, (t,)).cost_usd.mean() for t in sorted(thresholds, reverse=True)]
     assert all(b >= a - 1e-15 for a, b in zip(costs, costs[1:]))
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(20, 3000))
-def test_bootstrap_interval_brackets_the_mean_and_shrinks_with_n(seed, n):
-    rng = np.random.default_rng(seed)
-    values = rng.random(n)
-    plan = plan_bootstrap(n, rng, replicates=200, max_groups=500)
-    low, high = interval(replicate_means(plan, values))
-    assert low <= values.mean() <= high
-    assert high - low < 8 * values.std() / np.sqrt(n) + 1e-12
-
-
-def test_bootstrap_interval_has_the_width_the_central_limit_theorem_gives():
-    rng = np.random.default_rng(5)
-    values = rng.random(50_000)
-    low, high = interval(replicate_means(plan_bootstrap(len(values), rng, replicates=400), values))
-    expected = 2 * 1.96 * values.std() / np.sqrt(len(values))
-    assert (high - low) == pytest.approx(expected, rel=0.2)
 
 
 @settings(max_examples=30, deadline=None)
