@@ -163,14 +163,15 @@ class DownloadReport:
 def download(
     data_dir: str | Path | None = None,
     sets: list[str] | None = None,
-    fetch: Callable[[str], bytes] = _fetch_url,
+    fetch: Callable[[str], bytes] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DownloadReport:
     """Fetch the chosen sets' missing or changed files from the pinned commits, checking each sha256.
 
     A file whose checksum does not match is not saved. No network reachable is a LabError that
-    says so plainly.
+    says so plainly. `fetch` (URL -> bytes) defaults to an HTTPS GET.
     """
+    fetch = fetch or _fetch_url
     where, report = status(data_dir, sets)
     expected = manifest()
     fetched, kept = [], []

@@ -89,7 +89,7 @@ def unit_scores(frame: pd.DataFrame, column: str, filename: str, allow_missing: 
     values, bad = _as_float(frame[column])
     _fail_at(bad, "is not a number or a boolean", filename, column, "quality is True/False or a number in [0, 1]")
     _fail_at(np.isinf(values) | (values < 0) | (values > 1), "is outside [0, 1]", filename, column,
-             "normalise scores to [0, 1] (a 1-10 judge score s becomes (s - 1) / 9)")
+             "normalise scores to [0, 1]; a 1-10 judge score s becomes (s - 1) / 9")
     if not allow_missing:
         _fail_at(np.isnan(values), "has no value", filename, column, "every query needs an outcome for every model")
     return values

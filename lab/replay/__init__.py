@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.classifier import RouterClassifier, fit_on_queries
+from lab.classifier import RouterClassifier, fit_classifier
 from lab.datadir import require_set, set_files
 from lab.errors import LabError
 from lab.models import ModelSpec
@@ -134,9 +134,15 @@ def replay_queries(scenario: Scenario, data_dir: str | Path | None = None) -> Qu
 
 @lru_cache(maxsize=4)
 def _trained_classifier(table: OutcomeTable, regularisation_c: float, max_train_queries: int, seed: int) -> RouterClassifier:
-    queries = to_queryset(table, default_output_tokens=0.0)
+    cols = [table.model_names.index(name) for name in mean_cost_order(table)]
+    quality = table.quality[:, cols]
+    known = ~np.isnan(quality).any(axis=1)
+    index = np.flatnonzero(known)
     rng = np.random.default_rng([seed, zlib.crc32(b"cross-domain classifier")])
-    return fit_on_queries(queries, regularisation_c, max_train_queries, rng)
+    if len(index) > max_train_queries:
+        index = np.sort(rng.choice(index, size=max_train_queries, replace=False))
+    labels = quality[index, -1] > quality[index, 0]  # the cheapest fails where the strongest succeeds
+    return fit_classifier(table.text[index], labels, regularisation_c, table.name)
 
 
 def load_replay(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
