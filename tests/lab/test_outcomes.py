@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -165,3 +166,12 @@ def test_jsonl_booleans_and_strings():
     queries = parse_outcome_log(data, "log.jsonl")
     np.testing.assert_array_equal(queries.quality, [[1, 0], [0, 1]])
     assert isinstance(DataError("x"), LabError)
+
+
+def test_the_readme_example_parses():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own logs", 1)[1]
+    example = section.split("```csv\n", 1)[1].split("```", 1)[0]
+    queries = parse_outcome_log(example.encode(), "example.csv")
+    assert queries.model_names == ("gpt-4o-mini", "gpt-4o") and queries.n_queries == 3
+    assert queries.quality[1].tolist() == [0.0, 1.0]
