@@ -1,0 +1,32 @@
+"""Routing Lab: the Streamlit entry point. Page config, the shared sidebar (scenario, models), navigation.
+
+Run with `uv run routing-lab` (or `streamlit run app.py`). Pages live in pages/; each is thin:
+read widgets, call cached lab functions, draw figures built by lab.figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages import _common as common
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page(HERE / "pages" / "lab.py", title="Lab", icon=":material/tune:", default=True),
+    st.Page(HERE / "pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page(HERE / "pages" / "queries.py", title="Queries", icon=":material/list_alt:"),
+    st.Page(HERE / "pages" / "cost_projection.py", title="Cost projection", icon=":material/payments:"),
+]
+if (HERE / "pages" / "failure_gallery.py").exists():  # added by the failure-modes work
+    PAGES.append(st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"))
+PAGES.append(st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"))
+
+page = st.navigation(PAGES)
+st.session_state[common.PAGE_FILES_KEY] = {p.url_path or "lab": p for p in PAGES}
+common.begin(page.url_path or "lab")
+page.run()

@@ -1,0 +1,84 @@
+"""Breakdowns of a Result for display: who served which category, and which queries were misrouted.
+
+Aggregates only (counts per category and tier), so a page sends a few dozen numbers to the
+browser, never a row per query.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from lab.queryset import QuerySet
+from lab.routing import Result, explain_routes
+from lab.signals import Signals
+from lab.strategies import oracle_tiers
+
+Misroute = Literal["all", "under", "over", "right"]
+MISROUTE_LABELS: dict[str, str] = {
+    "all": "every query",
+    "under": "sent cheap but needed a stronger model",
+    "over": "sent strong though a cheaper model was enough",
+    "right": "routed to the cheapest model that does best",
+}
+
+
+def category_split(result: Result, queries: QuerySet) -> pd.DataFrame:
+    """Per category and model: queries served and their share of the category (long format)."""
+    codes, names = pd.factorize(queries.category, sort=True)
+    m = queries.n_models
+    counts = np.bincount(codes.astype(np.int64) * m + result.tier.astype(np.int64), minlength=len(names) * m).reshape(len(names), m)
+    totals = counts.sum(axis=1, keepdims=True)
+    return pd.DataFrame({
+        "category": np.repeat(np.asarray(names, dtype=object), m),
+        "model": np.tile(np.asarray(queries.model_names, dtype=object), len(names)),
+        "tier": np.tile(np.arange(m), len(names)),
+        "queries": counts.ravel(),
+        "share": (counts / np.maximum(totals, 1)).ravel(),
+    })
+
+
+def misroutes(result: Result, queries: QuerySet) -> np.ndarray:
+    """Per query: -1 served below the cheapest best tier (under), +1 above it (over), 0 right."""
+    return np.sign(result.tier.astype(np.int16) - oracle_tiers(queries).astype(np.int16)).astype(np.int8)
+
+
+def select_queries(result: Result, queries: QuerySet, categories: list[str] | tuple[str, ...], misroute: Misroute) -> np.ndarray:
+    """Positions of the queries in these categories (all when empty) with this kind of misroute."""
+    mask = np.ones(queries.n_queries, dtype=bool)
+    if categories:
+        mask &= np.isin(queries.category, list(categories))
+    if misroute != "all":
+        wanted = {"under": -1, "over": 1, "right": 0}[misroute]
+        mask &= misroutes(result, queries) == wanted
+    return np.flatnonzero(mask)
+
+
+def misroute_counts(result: Result, queries: QuerySet) -> dict[str, int]:
+    """How many queries fall under each misroute kind."""
+    kinds = misroutes(result, queries)
+    return {"under": int(np.sum(kinds < 0)), "over": int(np.sum(kinds > 0)), "right": int(np.sum(kinds == 0))}
+
+
+def decisions_table(signals: Signals, result: Result, queries: QuerySet, index: np.ndarray) -> pd.DataFrame:
+    """The listed queries' decisions: text, score, model served, its quality, the best cheapest model, the reason."""
+    index = np.asarray(index, dtype=np.intp)
+    names = np.asarray(queries.model_names, dtype=object)
+    best = oracle_tiers(queries)[index]
+    score = signals.score[index]
+    frame = pd.DataFrame({
+        "id": queries.ids[index],
+        "category": queries.category[index],
+        "text": queries.text[index],
+        "prompt_tokens": queries.prompt_tokens[index],
+        "score": score.max(axis=1) if score.ndim == 2 else score,
+        "served": names[result.tier[index]],
+        "quality_served": result.quality[index],
+        "cheapest_best": names[best],
+        "misroute": np.array(["under", "right", "over"], dtype=object)[np.sign(result.tier[index].astype(np.int16) - best) + 1],
+        "cost_usd": result.cost_usd[index],
+        "reason": explain_routes(signals, result, queries.model_names, index),
+    })
+    return frame

@@ -1,0 +1,109 @@
+"""One chart style for every page: a colour-blind-safe palette, one template, money and share formats.
+
+Colours come from the Okabe-Ito palette (distinguishable with every common colour-vision
+deficiency). A model's colour depends only on its tier, so it is the same on every page; a run with
+failures injected keeps its colour and is told apart by pattern, dash and marker shape.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import plotly.graph_objects as go
+
+OKABE_ITO: dict[str, str] = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "orange": "#E69F00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+GREY = "#7F7F7F"
+LIGHT_GREY = "#BBBBBB"
+
+# tier 0 (cheapest) .. strongest; the strongest model is always vermillion, the cheapest always blue
+_MIDDLE_TIERS = ("green", "orange", "purple", "sky", "yellow")
+
+STRATEGY_COLOURS: dict[str, str] = {
+    "cascade": OKABE_ITO["blue"],
+    "classifier": OKABE_ITO["purple"],
+    "llm-router": OKABE_ITO["orange"],
+    "length": OKABE_ITO["green"],
+    "random": GREY,
+    "oracle": OKABE_ITO["black"],
+}
+
+FONT_SIZE = 16  # legible on a projector
+INJECTED_SUFFIX = "with failures"
+INJECTED_PATTERN = "/"
+INJECTED_DASH = "dash"
+
+
+def model_colours(model_names: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Colour per model by tier: cheapest blue, strongest vermillion, tiers between in a fixed order."""
+    names = list(model_names)
+    colours = {}
+    for tier, name in enumerate(names):
+        if tier == 0:
+            colours[name] = OKABE_ITO["blue"]
+        elif tier == len(names) - 1:
+            colours[name] = OKABE_ITO["vermillion"]
+        else:
+            colours[name] = OKABE_ITO[_MIDDLE_TIERS[(tier - 1) % len(_MIDDLE_TIERS)]]
+    return colours
+
+
+def strategy_colour(strategy: str) -> str:
+    """The colour of a strategy on every chart (always-<model> strategies are grey)."""
+    return STRATEGY_COLOURS.get(strategy, GREY)
+
+
+@lru_cache(maxsize=1)
+def lab_template() -> go.layout.Template:
+    """The lab's one chart template: large type, white background, light grid, legend on top."""
+    axis = dict(
+        showgrid=True, gridcolor="#E5E5E5", zeroline=False, linecolor="#444444", ticks="outside",
+        title=dict(font=dict(size=FONT_SIZE)), tickfont=dict(size=FONT_SIZE - 2), automargin=True,
+    )
+    return go.layout.Template(
+        layout=dict(
+            font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
+            title=dict(font=dict(size=FONT_SIZE + 4), x=0, xanchor="left"),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            colorway=list(OKABE_ITO.values()),
+            xaxis=axis,
+            yaxis=axis,
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=FONT_SIZE - 2)),
+            margin=dict(l=10, r=10, t=70, b=10),
+            hoverlabel=dict(font=dict(size=FONT_SIZE - 2)),
+            bargap=0.25,
+        )
+    )
+
+
+def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    """Apply the template, a title and a height."""
+    fig.update_layout(template=lab_template(), title=dict(text=title), height=height)
+    return fig
+
+
+def usd(value: float) -> str:
+    """Money as $: whole dollars from $100, cents below, fractions of a cent as such."""
+    if value != value:  # NaN
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v >= 100:
+        return f"{sign}${v:,.0f}"
+    if v >= 0.01:
+        return f"{sign}${v:,.2f}"
+    return f"{sign}${v:.6f}".rstrip("0")
+
+
+def pct(value: float, digits: int = 1) -> str:
+    """A fraction as a percentage."""
+    return "n/a" if value != value else f"{value * 100:.{digits}f}%"

@@ -1,0 +1,414 @@
+"""The pages' shared Streamlit glue: bounded caches over the engine, the shared widgets, URL state.
+
+Nothing here computes a metric: it reads widgets, calls lab functions (cached, bounded) and keeps
+the configuration (lab.urlstate.LabConfig) in this session's state and in the URL. Nothing mutable
+lives at module level: every user's state is in st.session_state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from lab.errors import LabError
+from lab.experiment import Experiment, build_experiment, run, signals_for, sweep_for, thresholds_for
+from lab.failures import World, inject, list_failures
+from lab.metrics import Summary
+from lab.scenario import ReplaySource, Scenario, builtin_scenarios, load_scenario
+from lab.signals import Signals
+from lab.strategies import list_strategies
+from lab.sweep import Sweep, calibrate_thresholds, sort_signals
+from lab.urlstate import DEFAULT_SCENARIO, LabConfig, from_query_params, to_query_params
+
+UPLOAD_PREFIX = "upload:"
+CONFIG_KEY = "lab_config"
+CONTEXT_KEY = "lab_context"
+UPLOADS_KEY = "lab_uploads"
+PAGE_KEY = "lab_page"
+SIDEBAR_DONE_KEY = "lab_sidebar_done"
+PAGE_FILES_KEY = "lab_pages"
+UI_MAX_QUERIES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page works on: the experiment, its cache key and the configuration."""
+
+    key: str
+    experiment: Experiment
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario of the experiment."""
+        return self.experiment.scenario
+
+
+# --- caches (bounded; keyed by plain values, the experiment itself is not hashed) -----------------
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_scenario(name: str, mtime: float) -> Scenario:
+    """A built-in scenario, re-read when its file changes."""
+    return load_scenario(name)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Building the experiment (queries, prices, baselines)...")
+def cached_experiment(name: str, n_queries: int | None, data_dir: str | None) -> Experiment:
+    """The experiment of a built-in scenario at a size, with its data directory."""
+    scenario = scenario_by_name(name)
+    if n_queries is not None and n_queries != getattr(scenario.source, "n_queries", None):
+        scenario = scenario.with_queries(n_queries)
+    return build_experiment(scenario, data_dir=data_dir or None)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the uploaded outcome log...")
+def cached_upload_experiment(digest: str, _scenario: Scenario, _queries) -> Experiment:
+    """The experiment of an uploaded outcome log (keyed by the file's SHA-256)."""
+    return build_experiment(_scenario, queries=_queries)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def cached_signals(key: str, strategy: str, _experiment: Experiment) -> Signals:
+    """A strategy's signals on an experiment, computed once."""
+    return signals_for(_experiment, strategy)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def cached_world(key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals) -> World:
+    """The world after injecting failures into a strategy's signals."""
+    return inject(_experiment, _signals, dict(failures))
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def cached_sweep(key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals) -> Sweep:
+    """A strategy's threshold sweep (clean when failures is empty)."""
+    if _signals.fixed_tier is None and not _signals.staged:
+        return sweep_for(_experiment, _signals, sorted_signals=sort_signals(_signals, _experiment.queries))
+    return sweep_for(_experiment, _signals)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_reference(key: str, strategy: str, _experiment: Experiment) -> Summary:
+    """The Summary of a fixed strategy (always-cheapest, always-strongest, oracle) on an experiment."""
+    signals = cached_signals(key, strategy, _experiment)
+    return run(_experiment, signals, thresholds_for(_experiment, strategy))[1]
+
+
+def scenario_by_name(name: str) -> Scenario:
+    """A built-in scenario by name (cached, re-read when its file changes)."""
+    files = builtin_scenarios()
+    if name not in files:
+        raise LabError(f"unknown scenario '{name}'; built-in: {', '.join(files)}")
+    return cached_scenario(name, files[name].stat().st_mtime)
+
+
+# --- configuration and URL --------------------------------------------------------------------
+
+def config() -> LabConfig:
+    """This session's configuration (read from the URL on the session's first run)."""
+    if CONFIG_KEY not in st.session_state:
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        cfg, problems = from_query_params(params)
+        st.session_state[CONFIG_KEY] = cfg
+        st.session_state["lab_url_problems"] = problems
+    return st.session_state[CONFIG_KEY]
+
+
+def update_config(**changes) -> LabConfig:
+    """Change the configuration and write it to the URL (only when the URL differs)."""
+    cfg = config().model_copy(update=changes)
+    cfg = LabConfig.model_validate(cfg.model_dump())
+    st.session_state[CONFIG_KEY] = cfg
+    desired = {k: v if isinstance(v, list) else [v] for k, v in to_query_params(cfg).items()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if desired != current:
+        st.query_params.from_dict(desired)
+    return cfg
+
+
+def wkey(name: str) -> str:
+    """A widget key scoped to the current page: after a page switch every widget is seeded afresh from the configuration."""
+    return f"{st.session_state.get(PAGE_KEY, '')}/{name}"
+
+
+def seed(name: str, value) -> str:
+    """Give a widget its starting value (from the configuration) unless it already has one; returns its key."""
+    key = wkey(name)
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def data_dir_setting() -> str:
+    """The data directory for replayed public data: the app's setting, else $ROUTING_LAB_DATA."""
+    return str(st.session_state.get("lab_data_dir", os.environ.get("ROUTING_LAB_DATA", ""))).strip()
+
+
+# --- the shared sidebar: scenario and models ----------------------------------------------------
+
+def _scenario_label(name: str) -> str:
+    if name.startswith(UPLOAD_PREFIX):
+        return f"Uploaded: {name[len(UPLOAD_PREFIX):]}"
+    try:
+        scenario = scenario_by_name(name)
+    except LabError:
+        return name
+    kind = "replayed data" if isinstance(scenario.source, ReplaySource) else "synthetic"
+    return f"{scenario.title or name} ({kind})"
+
+
+def uploads() -> dict[str, dict]:
+    """This session's uploaded outcome logs: name -> {digest, scenario, queries}."""
+    if UPLOADS_KEY not in st.session_state:
+        st.session_state[UPLOADS_KEY] = {}
+    return st.session_state[UPLOADS_KEY]
+
+
+def add_upload(name: str, scenario: Scenario, queries) -> str:
+    """Keep an uploaded log in this session and select it; returns its scenario option."""
+    digest = hashlib.sha256(np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes()).hexdigest()
+    uploads()[name] = {"digest": digest, "scenario": scenario, "queries": queries}
+    option = UPLOAD_PREFIX + name
+    update_config(scenario=option, queries=None, strategy=None, thresholds=None)
+    return option
+
+
+def scenario_sidebar() -> Context | None:
+    """Scenario picker, size, data directory and the models with their prices; the experiment or None (message shown)."""
+    cfg = config()
+    names = list(builtin_scenarios())
+    options = names + [UPLOAD_PREFIX + name for name in uploads()]
+    fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
+    scenario_key = seed("scenario", cfg.scenario if cfg.scenario in options else fallback)
+    if st.session_state[scenario_key] not in options:
+        st.session_state[scenario_key] = fallback
+    with st.sidebar:
+        st.header("Scenario")
+        choice = st.selectbox("Scenario", options, key=scenario_key, format_func=_scenario_label,
+                              label_visibility="collapsed", help="Built-in synthetic scenarios, replayed public data, or a log you uploaded on the Data page.")
+        with st.expander("Size and data directory"):
+            n_queries = None
+            if not choice.startswith(UPLOAD_PREFIX):
+                scenario = scenario_by_name(choice)
+                if not isinstance(scenario.source, ReplaySource):
+                    default_n = scenario.source.n_queries
+                    n_key = seed(f"n_queries:{choice}", int(cfg.queries) if cfg.queries and cfg.scenario == choice else default_n)
+                    n_queries = int(st.number_input(
+                        "Synthetic queries", min_value=100, max_value=UI_MAX_QUERIES, step=1000, key=n_key, help="How many queries to generate; large sets take a few seconds to build.",
+                    ))
+                    if n_queries == default_n:
+                        n_queries = None
+                else:
+                    st.caption("Replayed data: the number of queries is fixed by the data set.")
+            dir_key = seed("data_dir", data_dir_setting())
+            st.session_state["lab_data_dir"] = st.text_input("Data directory (replayed public data)", key=dir_key,
+                          help="A folder holding routellm/ and routerarena/; defaults to $ROUTING_LAB_DATA.")
+    data_dir = data_dir_setting()
+    try:
+        if choice.startswith(UPLOAD_PREFIX):
+            item = uploads()[choice[len(UPLOAD_PREFIX):]]
+            experiment = cached_upload_experiment(item["digest"], item["scenario"], item["queries"])
+            key = f"upload|{item['digest']}"
+        else:
+            experiment = cached_experiment(choice, n_queries, data_dir or None)
+            key = f"{choice}|{n_queries}|{data_dir}"
+    except LabError as exc:
+        st.session_state[CONTEXT_KEY] = None
+        st.session_state["lab_context_error"] = str(exc)
+        return None
+    if cfg.scenario != choice or cfg.queries != n_queries:
+        update_config(scenario=choice, queries=n_queries)
+    ctx = Context(key=key, experiment=experiment)
+    models_sidebar(ctx)
+    st.session_state[CONTEXT_KEY] = ctx
+    st.session_state["lab_context_error"] = None
+    return ctx
+
+
+def models_sidebar(ctx: Context) -> None:
+    """The models, cheapest first, with their prices per 1M tokens and where each price came from."""
+    with st.sidebar:
+        with st.expander(f"Models ({len(ctx.experiment.models)}, cheapest first)", expanded=False):
+            lines = []
+            for tier, spec in enumerate(ctx.experiment.models):
+                lines.append(
+                    f"**{tier}. {spec.name}**: ${spec.input_usd_per_token * 1e6:,.2f} in / "
+                    f"${spec.output_usd_per_token * 1e6:,.2f} out per 1M tokens  \n"
+                    f":small[price source: {spec.price_source}]"
+                )
+            st.markdown("\n\n".join(lines))
+            if ctx.experiment.calls.recorded_cost:
+                st.caption("Costs are the ones recorded in the data set, not tokens x price.")
+
+
+def begin(page_name: str) -> None:
+    """Start a run of a page: scope its widget keys, read the configuration, draw the shared sidebar."""
+    st.session_state[PAGE_KEY] = page_name
+    config()
+    scenario_sidebar()
+    st.session_state[SIDEBAR_DONE_KEY] = page_name
+
+
+def page(page_name: str) -> None:
+    """First call of every page. app.py has drawn the shared sidebar; a page run on its own (as AppTest's
+    switch_page does while a pages/ folder exists) draws it itself."""
+    if st.session_state.pop(SIDEBAR_DONE_KEY, None) != page_name:
+        begin(page_name)
+
+
+def context() -> Context:
+    """The experiment chosen in the sidebar; stops the page with the reason when there is none."""
+    ctx = st.session_state.get(CONTEXT_KEY)
+    if ctx is None:
+        st.error(st.session_state.get("lab_context_error") or "No scenario loaded: pick one in the sidebar.", icon=":material/error:")
+        st.stop()
+    return ctx
+
+
+def show_url_problems() -> None:
+    """Say once which URL parameters were ignored and why."""
+    problems = st.session_state.pop("lab_url_problems", None)
+    for problem in problems or []:
+        st.warning(problem, icon=":material/link_off:")
+
+
+# --- routing controls: strategy, thresholds, calibration, failures -------------------------------
+
+def strategy_names(ctx: Context) -> list[str]:
+    """Every strategy available for the experiment's models."""
+    return [info.name for info in list_strategies(list(ctx.experiment.models))]
+
+
+def signals(ctx: Context, strategy: str) -> Signals:
+    """A strategy's signals (cached); a failure to compute them stops the page with its message."""
+    try:
+        with st.spinner(f"Computing the {strategy} signal once for this scenario..."):
+            return cached_signals(ctx.key, strategy, ctx.experiment)
+    except LabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+
+
+def strategy_control(ctx: Context) -> tuple[str, Signals]:
+    """The strategy picker (sidebar) and its signals, with an honest note when the signal is simulated."""
+    cfg = config()
+    names = strategy_names(ctx)
+    wanted = cfg.strategy if cfg.strategy in names else ctx.scenario.defaults.strategy
+    key = seed(f"strategy:{ctx.key}", wanted if wanted in names else names[0])
+    descriptions = {info.name: info.description for info in list_strategies(list(ctx.experiment.models))}
+    with st.sidebar:
+        st.header("Routing")
+        strategy = st.selectbox("Strategy", names, key=key, help="\n\n".join(f"**{k}**: {v}" for k, v in descriptions.items()))
+    sig = signals(ctx, strategy)
+    with st.sidebar:
+        if sig.simulated:
+            knobs = ", ".join(f"{k} {v:g}" for k, v in sig.knobs.items())
+            st.info(f"**Simulated signal.** {sig.description}. Knobs: {knobs}.", icon=":material/science:")
+        else:
+            st.caption(sig.description)
+    if cfg.strategy != strategy:
+        update_config(strategy=strategy)
+    return strategy, sig
+
+
+def _threshold_keys(ctx: Context, strategy: str) -> list[str]:
+    return [wkey(f"t{k}:{ctx.key}:{strategy}") for k in range(ctx.experiment.queries.n_models - 1)]
+
+
+def _calibrate(ctx: Context, strategy: str, sig: Signals) -> None:
+    target = float(st.session_state[wkey(f"share:{ctx.key}:{strategy}")]) / 100
+    thresholds, achieved = calibrate_thresholds(sig, ctx.experiment.queries, target)
+    for key, value in zip(_threshold_keys(ctx, strategy), thresholds):
+        st.session_state[key] = float(np.clip(value, 0.0, 1.0))
+    st.session_state[f"lab_achieved:{ctx.key}:{strategy}"] = (target, achieved)
+    update_config(target_share=target)
+
+
+def threshold_controls(ctx: Context, strategy: str, sig: Signals) -> tuple[float, ...]:
+    """One slider per tier boundary and a "calibrate to X% strong calls" control (sidebar)."""
+    cfg = config()
+    names = ctx.experiment.model_names
+    defaults = thresholds_for(ctx.experiment, strategy, list(cfg.thresholds) if cfg.thresholds and cfg.strategy == strategy and len(cfg.thresholds) == len(names) - 1 else None)
+    keys = _threshold_keys(ctx, strategy)
+    fixed = sig.fixed_tier is not None
+    values = []
+    with st.sidebar:
+        st.subheader("Thresholds")
+        if fixed:
+            st.caption(f"{strategy} ignores thresholds: every query's model is fixed.")
+        for k, key in enumerate(keys):
+            if key not in st.session_state:
+                st.session_state[key] = float(defaults[k])
+            if sig.staged:
+                label = f"Escalate from {names[k]} when 1 - confidence >"
+            else:
+                label = f"{names[k]} -> {names[k + 1]} above score"
+            values.append(float(st.slider(label, 0.0, 1.0, step=0.01, key=key, format="%.2f", disabled=fixed,
+                                          help="Queries whose score is above the threshold go to the stronger model.")))
+        if not fixed:
+            share_key = seed(f"share:{ctx.key}:{strategy}", round((cfg.target_share if cfg.target_share is not None else 0.3) * 100))
+            cols = st.columns([3, 2], vertical_alignment="bottom")
+            cols[0].number_input("Calibrate to % strong calls", 0, 100, step=5, key=share_key,
+                                 help="Sets the thresholds so that about this share of queries goes to the strongest model.")
+            cols[1].button("Calibrate", key=wkey(f"calibrate:{ctx.key}:{strategy}"), on_click=_calibrate, args=(ctx, strategy, sig), width="stretch")
+            achieved = st.session_state.get(f"lab_achieved:{ctx.key}:{strategy}")
+            if achieved is not None:
+                st.caption(f"Target {achieved[0]:.0%} strong calls; achieved {achieved[1]:.1%}.")
+    thresholds = tuple(values)
+    if cfg.thresholds != thresholds:
+        update_config(thresholds=thresholds)
+    return thresholds
+
+
+def failure_controls(ctx: Context, strategy: str) -> dict[str, float]:
+    """A toggle and a severity slider per registered failure mode that applies to the strategy (sidebar)."""
+    cfg = config()
+    modes = [mode for mode in list_failures() if mode.applies_to(strategy)]
+    chosen: dict[str, float] = {}
+    with st.sidebar:
+        st.header("Failure modes")
+        if not modes:
+            st.caption(f"No registered failure mode touches {strategy}.")
+        for mode in modes:
+            on_key = seed(f"fail_on:{mode.name}", mode.name in cfg.failures)
+            severity_key = seed(f"fail_sev:{mode.name}", float(cfg.failures.get(mode.name, mode.demo.get("severity", 0.5))))
+            on = st.toggle(mode.title, key=on_key, help=mode.description)
+            severity = st.slider("Severity", 0.0, 1.0, step=0.05, key=severity_key, disabled=not on, label_visibility="collapsed" if not on else "visible")
+            if on and severity > 0:
+                chosen[mode.name] = float(severity)
+    if chosen != cfg.failures:
+        update_config(failures=chosen)
+    return chosen
+
+
+def world(ctx: Context, strategy: str, sig: Signals, failures: dict[str, float]) -> World | None:
+    """The injected world, or None when no failure is on; a bad injection stops the page with its message."""
+    if not failures:
+        return None
+    try:
+        return cached_world(ctx.key, strategy, tuple(sorted(failures.items())), ctx.experiment, sig)
+    except LabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Training the classifier on this query set...")
+def _cached_probe_classifier(key: str, _experiment: Experiment):
+    from lab.classifier import fit_on_queries
+    from lab.strategies import strategy_rng
+
+    knobs = _experiment.scenario.signals.classifier
+    return fit_on_queries(_experiment.queries, knobs.regularisation_c, knobs.max_train_queries, strategy_rng(_experiment.scenario.seed, "probe"))
+
+
+def probe_classifier(ctx: Context):
+    """A classifier fitted on the whole query set (or the scenario's own), for probing typed prompts; None if untrainable."""
+    if ctx.experiment.classifier is not None:
+        return ctx.experiment.classifier
+    try:
+        return _cached_probe_classifier(ctx.key, ctx.experiment)
+    except LabError:
+        return None

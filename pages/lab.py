@@ -1,0 +1,105 @@
+"""Lab: pick a strategy, move a threshold, inject failures, and watch quality, cost and latency live."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lab.breakdown import category_split
+from lab.experiment import run
+from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.figures.outcomes import Estimate, estimate_figure
+from lab.figures.routing import category_split_figure, model_split_figure
+from lab.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, strategy_colour
+from lab.kpis import kpi_cards
+from pages import _common as common
+
+common.page("lab")
+ctx = common.context()
+common.show_url_problems()
+exp = ctx.experiment
+strategy, signals = common.strategy_control(ctx)
+failures = common.failure_controls(ctx, strategy)
+injected_world = common.world(ctx, strategy, signals, failures)
+
+st.title(ctx.scenario.title or ctx.scenario.name)
+st.caption(f"{exp.queries.n_queries:,} queries, {len(exp.models)} models. {ctx.scenario.description.strip()}")
+for note in exp.notes:
+    st.caption(note)
+
+clean_sweep = common.cached_sweep(ctx.key, strategy, (), exp, signals)
+failure_key = tuple(sorted(failures.items()))
+injected_sweep = (
+    common.cached_sweep(ctx.key, strategy, failure_key, injected_world.experiment, injected_world.signals)
+    if injected_world is not None else None
+)
+weak = common.cached_reference(ctx.key, "always-cheapest", exp)
+strong = common.cached_reference(ctx.key, "always-strongest", exp)
+oracle = common.cached_reference(ctx.key, "oracle", exp)
+anchors = Anchors.of(exp.baselines, oracle)
+colour = strategy_colour(strategy)
+colour = OKABE_ITO["blue"] if colour == GREY else colour
+
+
+@st.fragment
+def live() -> None:
+    """Thresholds and everything they move: reruns alone when a threshold slider moves."""
+    thresholds = common.threshold_controls(ctx, strategy, signals)
+    result, summary = run(exp, signals, thresholds)
+    inj = run(injected_world.experiment, injected_world.signals, thresholds) if injected_world is not None else None
+    label = f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
+    inj_label = f"{label} ({INJECTED_SUFFIX})"
+
+    st.subheader("Clean run" if inj else "Headline figures")
+    _cards(kpi_cards(summary))
+    if inj is not None:
+        st.subheader(f"With failures: {', '.join(f'{k} {v:.0%}' for k, v in failures.items())}")
+        _cards(kpi_cards(inj[1], reference=summary))
+
+    runs = [(label, result, summary)] + ([(inj_label, *inj)] if inj else [])
+    left, right = st.columns(2)
+    left.plotly_chart(model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), theme=None, key="split_model")
+    right.plotly_chart(category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
+                                             + ([(INJECTED_SUFFIX, category_split(inj[0], exp.queries))] if inj else []), exp.model_names),
+                       theme=None, key="split_category")
+
+    def estimate(lbl: str, s, c: str, injected: bool = False, money: bool = False) -> Estimate:
+        if money:
+            return Estimate(lbl, s.monthly_cost_usd, *s.monthly_cost_ci, colour=c, injected=injected)
+        return Estimate(lbl, s.quality, *s.quality_ci, colour=c, injected=injected)
+
+    bars_q = [estimate("always-cheapest", weak, LIGHT_GREY), estimate(label, summary, colour)]
+    bars_c = [estimate(label, summary, colour, money=True)]
+    if inj:
+        bars_q.append(estimate(inj_label, inj[1], colour, injected=True))
+        bars_c.append(estimate(inj_label, inj[1], colour, injected=True, money=True))
+    bars_q += [estimate("always-strongest", strong, GREY), estimate("oracle", oracle, OKABE_ITO["black"])]
+    bars_c += [estimate("always-strongest", strong, GREY, money=True), estimate("always-cheapest", weak, LIGHT_GREY, money=True)]
+    left, right = st.columns(2)
+    left.plotly_chart(estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), theme=None, key="quality")
+    right.plotly_chart(estimate_figure(bars_c, f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)", "cost per month (USD)", money=True),
+                       theme=None, key="monthly_cost")
+
+    curves = [Curve(strategy, strategy, clean_sweep)] + ([Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, injected_sweep, injected=True)] if inj else [])
+    points = [Point(f"now: {label}", strategy, summary)] + ([Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True)] if inj else [])
+    left, right = st.columns(2)
+    left.plotly_chart(frontier_figure(curves, anchors, points), theme=None, key="frontier")
+    right.plotly_chart(sweep_figure(curves, anchors, points), theme=None, key="sweep")
+    st.caption(
+        f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
+        f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. Intervals are 95% (bootstrap over queries)."
+    )
+
+
+def _share(value: float | None) -> str:
+    return "never" if value is None else f"{value:.0%}"
+
+
+def _cards(cards) -> None:
+    for col, card in zip(st.columns(len(cards)), cards):
+        col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
+                   delta_color="normal" if card.good_when_up else "inverse", delta_description=card.interval if card.delta else None)
+        if not card.delta:
+            col.caption(card.interval)
+
+
+live()

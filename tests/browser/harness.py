@@ -1,0 +1,121 @@
+"""Drive the real app: start `streamlit run app.py` on a free port, open Debian's chromium via Playwright.
+
+Shared by the browser tests and benchmarks/bench_app_browser.py. Chromium flags follow FIELD-NOTES.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = REPO / "artifacts"
+
+# Times a rerun from a key press to the last DOM mutation it causes (see FIELD-NOTES.md).
+MUTATION_PROBE = """
+() => {
+  window.__lastMutation = performance.now();
+  window.__mutations = 0;
+  const observer = new MutationObserver(() => { window.__lastMutation = performance.now(); window.__mutations += 1; });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__observer = observer;
+}
+"""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0) -> Iterator[tuple[str, float]]:
+    """A running `streamlit run app.py`: yields (base URL, seconds from launch to healthy); stops it after."""
+    port = free_port()
+    env = {**os.environ, **(extra_env or {})}
+    env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port), "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - started > timeout_s:
+                raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s")
+            time.sleep(0.05)
+        yield base, time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Debian chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_for_app(page, min_charts: int = 1, timeout_ms: float = 90_000) -> None:
+    """Wait until the script has finished and at least `min_charts` plotly charts are drawn."""
+    page.wait_for_function(
+        f"""() => document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length >= {min_charts}
+            && document.querySelector('[data-test-script-state="notRunning"]') !== null""",
+        timeout=timeout_ms,
+    )
+
+
+def wait_idle(page, quiet_ms: float = 400, timeout_ms: float = 60_000) -> float:
+    """Wait until no DOM mutation happened for `quiet_ms`; returns the time of the last one (performance.now())."""
+    page.wait_for_function(
+        f"() => performance.now() - window.__lastMutation > {quiet_ms} && document.querySelector('[data-test-script-state=\"notRunning\"]') !== null",
+        timeout=timeout_ms, polling=50,
+    )
+    return float(page.evaluate("window.__lastMutation"))
+
+
+def chart_signature(page) -> list[str]:
+    """The drawn charts' data, shapes and annotations, as text, to tell whether they changed."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
+              .map(el => JSON.stringify([(el.data || []).map(t => [t.x, t.y]), (el.layout || {}).shapes || [], ((el.layout || {}).annotations || []).map(a => [a.x, a.text])]))"""
+    )
+
+
+def exceptions(page) -> list[str]:
+    """Texts of the exception boxes on the page."""
+    return page.locator('[data-testid="stException"]').all_inner_texts()
