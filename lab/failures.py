@@ -21,6 +21,7 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
+from pydantic import BaseModel
 from scipy.special import expit, logit
 
 from lab.bootstrap import interval, replicate_means
@@ -643,6 +644,7 @@ class Comparison:
     delta: dict
     notes: tuple[str, ...]
     world: World | None = None  # the injected world the run came from
+    clean_world: World | None = None  # the clean world (experiment and signals) it is compared with
 
 
 def payload_difference(a, b):
@@ -691,7 +693,7 @@ def compare(experiment: Experiment, signals: Signals, failures: dict[str, float]
     injected_result, injected = run(world.experiment, world.signals, injected_thresholds)
     delta = delta_of(clean, injected, clean_result, injected_result, clean_world, world)
     notes = world.notes + ((f"thresholds tuned to retain {TUNING_TARGET_RETAINED:.0%} of always-strongest quality as each run measures it",) if retune else ())
-    return Comparison(clean, injected, clean_result, injected_result, delta, notes, world)
+    return Comparison(clean, injected, clean_result, injected_result, delta, notes, world, clean_world)
 
 
 def demonstrate(experiment: Experiment, name: str, severity: float | None = None, signals: Signals | None = None) -> Comparison:
@@ -702,6 +704,34 @@ def demonstrate(experiment: Experiment, name: str, severity: float | None = None
     thresholds = thresholds_for(experiment, signals.strategy, mode.demo.get("thresholds"))
     level = mode.demo.get("severity", 0.8) if severity is None else severity
     return compare(experiment, signals, {name: level}, thresholds)
+
+
+class DemoRow(BaseModel):
+    """A failure's demonstration in one row: what changed, injected minus clean, with paired 95% intervals."""
+
+    name: str
+    title: str
+    strategy: str
+    severity: float
+    quality_change: float
+    quality_change_ci: tuple[float, float]
+    cost_per_1k_change_usd: float
+    cost_per_1k_change_ci: tuple[float, float]
+    latency_p95_change_ms: float
+    strong_share_change: float
+    effect: str
+
+
+def demo_row(name: str, severity: float, comparison: Comparison) -> DemoRow:
+    """The row of a demonstration (for the gallery's overview table)."""
+    mode = get_failure(name)
+    d = comparison.delta
+    return DemoRow(
+        name=name, title=mode.title, strategy=comparison.clean.strategy, severity=severity,
+        quality_change=d["quality"], quality_change_ci=tuple(d["quality_ci"]),
+        cost_per_1k_change_usd=d["cost_per_query_usd"] * 1000, cost_per_1k_change_ci=tuple(v * 1000 for v in d["cost_per_query_ci"]),
+        latency_p95_change_ms=d["latency_p95_ms"], strong_share_change=d["strong_share"], effect=mode.effect,
+    )
 
 
 @dataclass(frozen=True, eq=False)

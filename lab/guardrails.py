@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from lab.bootstrap import interval, replicate_means
 from lab.errors import LabError
 from lab.experiment import Experiment
-from lab.failures import World, compare, get_failure
+from lab.failures import Comparison, World, compare, get_failure
 from lab.queryset import QuerySet
 from lab.routing import Result, pick
 from lab.signals import Signals
@@ -162,6 +162,19 @@ def cost_cap_report(experiment: Experiment, world: World, result: Result, cap_us
         cost_per_query_before_usd=float(result.cost_usd.mean()), cost_per_query_after_usd=float(capped.cost_usd.mean()),
         cost_p99_before_usd=float(np.quantile(result.cost_usd, 0.99)), cost_p99_after_usd=float(np.quantile(capped.cost_usd, 0.99)),
         cost_max_before_usd=float(result.cost_usd.max()), cost_max_after_usd=float(capped.cost_usd.max()),
+    )
+
+
+def suggested_cap_usd(result: Result, quantile: float = 0.95) -> float:
+    """A starting cap: what the dearest requests of a run cost, at this quantile of cost per request."""
+    return float(np.quantile(result.cost_usd, quantile))
+
+
+def cap_comparison(experiment: Experiment, comparison: Comparison, cap_usd: float) -> tuple[CostCapReport, CostCapReport]:
+    """The cap on the clean run and on the injected run of a comparison."""
+    return (
+        cost_cap_report(experiment, comparison.clean_world, comparison.clean_result, cap_usd),
+        cost_cap_report(experiment, comparison.world, comparison.injected_result, cap_usd),
     )
 
 
