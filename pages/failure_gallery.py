@@ -168,8 +168,9 @@ if "Recalibration" in panels:
         )
 
 with panels["Quality-floor monitor"]:
-    window_key = common.seed("gallery_window", DEFAULT_WINDOW)
-    window = int(st.select_slider("Window (answers)", [100, 200, 500, 1000, 2000], key=window_key,
+    windows = [w for w in (100, 200, 500, 1000, 2000) if w <= exp.queries.n_queries // 4] or [max(1, exp.queries.n_queries // 4)]
+    window_key = common.seed(f"gallery_window:{ctx.key}", DEFAULT_WINDOW if DEFAULT_WINDOW in windows else windows[-1])
+    window = int(st.select_slider("Window (answers)", windows, key=window_key,
                                   help="The monitor checks the mean quality of the last this-many answers after every query."))
     monitor = _monitor(ctx.key, name, severity, window, exp, signals)
     m = monitor.report
