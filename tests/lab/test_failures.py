@@ -319,3 +319,18 @@ def test_cli_list_failures_one_per_line_name_first(capsys):
     assert main(["list", "failures"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == [m.name for m in list_failures()]
+
+
+@pytest.mark.parametrize("scenario", ["routerarena", "routellm-mt-bench"])
+def test_failures_on_replayed_data_keep_severity_zero_clean(scenario, data_dir):
+    # recorded costs (RouterArena) and judge scores in [0, 1] (MT-Bench) go through the same transforms
+    experiment = build_experiment(load_scenario(scenario), data_dir=data_dir)
+    for mode in list_failures():
+        s = signals_for(experiment, mode.demo["strategy"])
+        thresholds = thresholds_for(experiment, s.strategy)
+        zero = compare(experiment, s, {mode.name: 0.0}, thresholds)
+        np.testing.assert_array_equal(zero.injected_result.cost_usd, zero.clean_result.cost_usd)
+        hit = compare(experiment, s, {mode.name: mode.demo["severity"]}, thresholds)
+        assert np.all(np.isfinite(hit.injected_result.cost_usd)) and 0 <= hit.injected.quality <= 1
+    priced = inject(experiment, signals_for(experiment, "cascade"), {"strong-price-change": 1.0}).experiment
+    np.testing.assert_allclose(priced.calls.cost_usd[:, -1], experiment.calls.cost_usd[:, -1] * 3)
