@@ -605,7 +605,10 @@ def inject(experiment: Experiment, signals: Signals, failures: dict[str, float],
         severity = float(failures.get(mode.name, 0.0))
         if not 0.0 <= severity <= 1.0:
             raise LabError(f"failure '{mode.name}': severity {severity} is outside [0, 1]")
-        if severity == 0 or not mode.applies_to(signals.strategy):
+        if severity == 0:
+            continue
+        if not mode.applies_to(signals.strategy):
+            world = world.noted(f"{mode.name} does not touch the {signals.strategy} strategy (it touches {', '.join(mode.touches)}): no effect")
             continue
         transform = mode.transform
         choice = (variants or {}).get(mode.name)

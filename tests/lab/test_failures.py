@@ -243,6 +243,7 @@ def test_failures_that_do_not_touch_a_strategy_leave_it_alone(experiment, signal
     s = signals("length")
     world = inject(experiment, s, {"overconfident-scorer": 1.0, "llm-router-slow": 1.0, "classifier-other-domain": 1.0})
     assert world.signals is s and world.experiment is experiment
+    assert len(world.notes) == 3 and all("does not touch the length strategy" in note for note in world.notes)
 
 
 def test_severity_curve_reads_the_grid(experiment, signals):
