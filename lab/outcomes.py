@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from lab.errors import DataError, LabError
 from lab.outcomes_files import read_table
 from lab.queryset import QuerySet
-from lab.tokens import count_tokens
+from lab.tokens import count_tokens, encoding_name
 
 MAX_OUTCOME_LOG_BYTES = 200_000_000  # the largest log the lab parses (an upload or a file)
 DEFAULT_OUTPUT_TOKENS = 200.0  # assumed answer length of a log without output_tokens columns
@@ -206,6 +206,14 @@ def _output_tokens(table: OutcomeTable, cols: np.ndarray, models: tuple[str, ...
     return out, notes
 
 
+def _tokenizer_note(model_key: str) -> str:
+    encoding = encoding_name(model_key)
+    if model_key.startswith(("gpt-", "o1", "o3", "o4", "chatgpt")):
+        return f"prompt tokens counted offline with litellm's tokenizer for {model_key} ({encoding})"
+    return (f"prompt tokens counted offline with {encoding}, the tokenizer litellm uses for OpenAI models; "
+            f"{model_key}'s own tokenizer may count a few percent differently")
+
+
 def to_queryset(
     table: OutcomeTable,
     models: tuple[str, ...] | None = None,
@@ -231,7 +239,7 @@ def to_queryset(
         prompt_note = []
     else:
         prompt = count_tokens(table.text, token_model_key)
-        prompt_note = [f"prompt tokens counted offline with litellm's tokenizer for {token_model_key}"]
+        prompt_note = [_tokenizer_note(token_model_key)]
     output, output_notes = _output_tokens(table, cols, models, token_model_key, typical_output_tokens or {}, default_output_tokens)
     cost = table.cost_usd[:, cols].astype(np.float64) if keep_cost and table.cost_usd is not None else None
     queries = QuerySet(

@@ -94,7 +94,7 @@ def join_results(results: dict[str, pd.DataFrame]) -> OutcomeTable:
         "question texts keep their own upstream licences (for example OpenTDB is CC BY-SA 4.0)",
     ]
     if clipped:
-        notes.append(f"{clipped} recorded scores outside [0, 1] (text-similarity metrics) clipped to [0, 1]")
+        notes.append(f"{clipped} recorded score(s) outside [0, 1] (text-similarity metrics) clipped to [0, 1]")
     if len(union) > len(keys):
         notes.append(f"missing outcomes: {len(union) - len(keys)} prompts not answered by every model dropped")
     category = np.array([str(k).split("_", 1)[0] for k in keys], dtype=object)

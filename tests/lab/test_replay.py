@@ -173,3 +173,24 @@ def test_scenario_and_source_model_counts_must_agree(data_dir):
 def test_missing_data_says_how_to_get_it(tmp_path):
     with pytest.raises(LabError, match="routing-lab data download"):
         replay_queries(load_scenario("routellm-mmlu"), tmp_path)
+
+
+def test_routerarena_literal_strings_are_parsed_safely():
+    from lab.replay.routerarena import join_results, parse_cached_results
+
+    def rows(model_cost, score):
+        return "\n".join(json.dumps({
+            "global_index": f"GeoBench_{i}", "question": f"Where is place {i}?", "generated_answer": "There.",
+            "token_usage": "{'input_tokens': 10, 'output_tokens': %d, 'total_tokens': %d}" % (5 + i, 15 + i),
+            "evaluation_result": "{'score': %s, 'metric': 'exact_match', 'inference_cost': %r}" % (score(i), model_cost * (i + 1)),
+        }) for i in range(4)).encode()
+
+    a = parse_cached_results(rows(1e-5, lambda i: float(i % 2)), "a.jsonl")
+    b = parse_cached_results(rows(1e-4, lambda i: 1.0), "b.jsonl")
+    table = join_results({"a": a, "b": b})
+    assert table.output_tokens[:, 0].tolist() == [5, 6, 7, 8]
+    assert table.quality[:, 0].tolist() == [0, 1, 0, 1] and table.category[0] == "GeoBench"
+    np.testing.assert_allclose(table.cost_usd[:, 1], [1e-4, 2e-4, 3e-4, 4e-4])
+    bad = rows(1e-5, lambda i: 1.0).replace(b"'output_tokens': 5", b"'output_tokens': -5")
+    with pytest.raises(LabError, match="negative 'output_tokens'"):
+        parse_cached_results(bad, "c.jsonl")
