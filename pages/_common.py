@@ -156,8 +156,8 @@ def _scenario_label(name: str) -> str:
         scenario = scenario_by_name(name)
     except LabError:
         return name
-    kind = "replayed data" if isinstance(scenario.source, ReplaySource) else "synthetic"
-    return f"{scenario.title or name} ({kind})"
+    kind = "replayed" if isinstance(scenario.source, ReplaySource) else "synthetic"
+    return f"{name} ({kind})"
 
 
 def uploads() -> dict[str, dict]:
@@ -327,15 +327,15 @@ def _calibrate(ctx: Context, strategy: str, sig: Signals) -> None:
     update_config(target_share=target)
 
 
-def threshold_controls(ctx: Context, strategy: str, sig: Signals) -> tuple[float, ...]:
-    """One slider per tier boundary and a "calibrate to X% strong calls" control (sidebar)."""
+def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None) -> tuple[float, ...]:
+    """One slider per tier boundary and a "calibrate to X% strong calls" control (in the sidebar, or `where`)."""
     cfg = config()
     names = ctx.experiment.model_names
     defaults = thresholds_for(ctx.experiment, strategy, list(cfg.thresholds) if cfg.thresholds and cfg.strategy == strategy and len(cfg.thresholds) == len(names) - 1 else None)
     keys = _threshold_keys(ctx, strategy)
     fixed = sig.fixed_tier is not None
     values = []
-    with st.sidebar:
+    with where if where is not None else st.sidebar:
         st.subheader("Thresholds")
         if fixed:
             st.caption(f"{strategy} ignores thresholds: every query's model is fixed.")
@@ -372,13 +372,18 @@ def failure_controls(ctx: Context, strategy: str) -> dict[str, float]:
         st.header("Failure modes")
         if not modes:
             st.caption(f"No registered failure mode touches {strategy}.")
+            box = None
+        else:
+            box = st.expander(f"{len(modes)} apply to {strategy}" + (f" ({len(cfg.failures)} on)" if cfg.failures else ""), expanded=bool(cfg.failures))
         for mode in modes:
             on_key = seed(f"fail_on:{mode.name}", mode.name in cfg.failures)
-            severity_key = seed(f"fail_sev:{mode.name}", float(cfg.failures.get(mode.name, mode.demo.get("severity", 0.5))))
-            on = st.toggle(mode.title, key=on_key, help=mode.description)
-            severity = st.slider("Severity", 0.0, 1.0, step=0.05, key=severity_key, disabled=not on, label_visibility="collapsed" if not on else "visible")
-            if on and severity > 0:
-                chosen[mode.name] = float(severity)
+            on = box.toggle(mode.title, key=on_key, help=mode.description)
+            if on:
+                severity_key = seed(f"fail_sev:{mode.name}", float(cfg.failures.get(mode.name, mode.demo.get("severity", 0.5))))
+                severity = box.slider(f"Severity: {mode.title.lower()}", 0.0, 1.0, step=0.05, key=severity_key,
+                                      help="0 = no failure, 1 = the worst case this failure mode models.")
+                if severity > 0:
+                    chosen[mode.name] = float(severity)
     if chosen != cfg.failures:
         update_config(failures=chosen)
     return chosen

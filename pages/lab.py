@@ -18,6 +18,7 @@ ctx = common.context()
 common.show_url_problems()
 exp = ctx.experiment
 strategy, signals = common.strategy_control(ctx)
+threshold_box = st.sidebar.container()  # the live fragment draws the threshold sliders here, above the failure modes
 failures = common.failure_controls(ctx, strategy)
 injected_world = common.world(ctx, strategy, signals, failures)
 
@@ -43,7 +44,7 @@ colour = OKABE_ITO["blue"] if colour == GREY else colour
 @st.fragment
 def live() -> None:
     """Thresholds and everything they move: reruns alone when a threshold slider moves."""
-    thresholds = common.threshold_controls(ctx, strategy, signals)
+    thresholds = common.threshold_controls(ctx, strategy, signals, where=threshold_box)
     result, summary = run(exp, signals, thresholds)
     inj = run(injected_world.experiment, injected_world.signals, thresholds) if injected_world is not None else None
     label = f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
@@ -97,9 +98,8 @@ def _share(value: float | None) -> str:
 def _cards(cards) -> None:
     for col, card in zip(st.columns(len(cards)), cards):
         col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
-                   delta_color="normal" if card.good_when_up else "inverse", delta_description=card.interval if card.delta else None)
-        if not card.delta:
-            col.caption(card.interval)
+                   delta_color="normal" if card.good_when_up else "inverse")
+        col.caption(card.interval)
 
 
 live()

@@ -42,7 +42,7 @@ table = decisions_table(signals, result, exp.queries, index[:MAX_ROWS])
 st.dataframe(
     table, hide_index=True, width="stretch", height=420,
     column_config={
-        "text": st.column_config.TextColumn("text", width="large"),
+        "text": st.column_config.TextColumn("text", width="medium"),
         "score": st.column_config.NumberColumn("score", format="%.3f"),
         "quality_served": st.column_config.NumberColumn("quality served", format="%.2f"),
         "cheapest_best": st.column_config.TextColumn("cheapest best model", help="The cheapest model reaching the best quality available on this query."),

@@ -104,7 +104,7 @@ def frontier_figure(curves: list[Curve], anchors: Anchors, points: list[Point], 
         fig.add_trace(go.Scatter(
             x=[s.cost_per_query_usd * PER_1K], y=[s.quality], mode="markers", name=point.label,
             marker=dict(
-                color="white" if point.injected else strategy_colour(point.strategy), size=18,
+                color=strategy_colour(point.strategy), size=18,
                 symbol="diamond-open" if point.injected else "diamond", line=dict(color=strategy_colour(point.strategy), width=3),
             ),
             error_y=dict(type="data", symmetric=False, array=[s.quality_ci[1] - s.quality], arrayminus=[s.quality - s.quality_ci[0]], color="#444444"),
@@ -112,7 +112,11 @@ def frontier_figure(curves: list[Curve], anchors: Anchors, points: list[Point], 
         ))
     fig.update_xaxes(title_text="cost per 1,000 queries (USD)", tickprefix="$", tickformat=",.2f", rangemode="tozero")
     fig.update_yaxes(title_text="mean quality of answers served (0-1)")
-    return styled(fig, title, height=460)
+    # the area below and right of a frontier is empty: the legend goes there, inside the plot
+    fig = styled(fig, title, height=480, legend_rows=0)
+    fig.update_layout(legend=dict(orientation="v", x=0.99, xanchor="right", y=0.02, yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
+                                  bordercolor="#CCCCCC", borderwidth=1, font=dict(size=13)))
+    return fig
 
 
 def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> go.Figure:
@@ -138,6 +142,6 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> 
         fig.add_vline(x=x, line=dict(color="#222222", width=2, dash=INJECTED_DASH if point.injected else "solid"))
         fig.add_annotation(x=x, y=1.0 - 0.1 * k, yref="paper", text=point.label, showarrow=False, xanchor="left", yanchor="top",
                            font=dict(size=14), bgcolor="rgba(255,255,255,0.8)")
-    fig.update_xaxes(title_text="share of queries sent to the strongest model (%)", range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(title_text="% of always-strongest", ticksuffix="%")
-    return styled(fig, "Threshold sweep: quality retained and savings", height=420)
+    fig.update_xaxes(title_text="share of queries sent to the strongest model (%)", range=[0, 100.5], ticksuffix="%", dtick=20)
+    fig.update_yaxes(title_text="share of always-strongest (%)", ticksuffix="%")
+    return styled(fig, "Threshold sweep: quality retained and savings", height=440, legend_rows=1 if len(curves) < 2 else 2)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from lab.figures.style import GREY, INJECTED_PATTERN, styled, usd
+from lab.figures.style import GREY, INJECTED_PATTERN, styled, usd, wrap
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Estimate:
 
 def estimate_figure(estimates: list[Estimate], title: str, axis_title: str, money: bool = False, y_range: tuple[float, float] | None = None) -> go.Figure:
     """Vertical bars with 95% interval whiskers; money axes and labels formatted as $."""
-    labels = [e.label for e in estimates]
+    labels = [wrap(e.label, 12) for e in estimates]
     values = [e.value for e in estimates]
     fig = go.Figure(go.Bar(
         x=labels, y=values,
@@ -41,5 +41,5 @@ def estimate_figure(estimates: list[Estimate], title: str, axis_title: str, mone
         fig.update_yaxes(tickprefix="$", tickformat=",.0f")
     if y_range is not None:
         fig.update_yaxes(range=list(y_range))
-    fig.update_xaxes(title_text=None)
-    return styled(fig, title, height=400)
+    fig.update_xaxes(title_text=None, tickangle=0)
+    return styled(fig, title, height=380, legend_rows=0)

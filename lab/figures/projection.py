@@ -33,4 +33,4 @@ def projection_figure(projection: Projection, strategy: str) -> go.Figure:
     ))
     fig.update_xaxes(title_text="month", dtick=1 if len(t) <= 24 else 6)
     fig.update_yaxes(title_text="cost per month (USD)", tickprefix="$", tickformat=",.0f", rangemode="tozero")
-    return styled(fig, "Projected monthly cost", height=420)
+    return styled(fig, "Projected monthly cost", height=400, legend_rows=2)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lab.figures.style import INJECTED_PATTERN, INJECTED_SUFFIX, lab_template, model_colours, styled
+from lab.figures.style import INJECTED_PATTERN, INJECTED_SUFFIX, model_colours, styled, wrap
 
 
 def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tuple[str, ...]) -> go.Figure:
@@ -24,15 +24,15 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
             hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% of queries<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title_text="share of queries served (%)", range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    return styled(fig, "Routing split per model", height=170 + 55 * len(runs))
+    fig.update_xaxes(title_text="share of queries served (%)", range=[0, 100.5], ticksuffix="%", dtick=20)
+    fig.update_yaxes(autorange="reversed", title_text=None, tickvals=labels, ticktext=[wrap(label, 22) for label in labels])
+    return styled(fig, "Routing split per model", height=150 + 60 * len(runs))
 
 
 def category_split_figure(runs: list[tuple[str, pd.DataFrame]], model_names: tuple[str, ...]) -> go.Figure:
     """Per category, the share served by each model; one panel per run (clean, with failures)."""
     colours = model_colours(model_names)
-    fig = make_subplots(rows=1, cols=len(runs), shared_yaxes=True, subplot_titles=[label for label, _ in runs], horizontal_spacing=0.04)
+    fig = make_subplots(rows=1, cols=len(runs), shared_yaxes=True, horizontal_spacing=0.04)
     order = None
     for col, (label, frame) in enumerate(runs, start=1):
         if order is None:  # categories by their strongest-model share in the first run, most escalated on top
@@ -47,10 +47,9 @@ def category_split_figure(runs: list[tuple[str, pd.DataFrame]], model_names: tup
                 customdata=part["queries"],
                 hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% (%{{customdata:,}} queries)<extra>{label}</extra>",
             ), row=1, col=col)
-        fig.update_xaxes(title_text="share of the category (%)", range=[0, 100], ticksuffix="%", row=1, col=col)
+        axis_title = "share of the category (%)" if len(runs) == 1 else f"{label}: share (%)"
+        fig.update_xaxes(title_text=axis_title, range=[0, 100.5], ticksuffix="%", dtick=50 if len(runs) > 1 else 20, row=1, col=col)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
     n_categories = len(order or [])
-    fig = styled(fig, "Routing split per category", height=200 + 34 * n_categories)
-    fig.update_annotations(font_size=lab_template().layout.font.size)
-    return fig
+    return styled(fig, "Routing split per category", height=120 + 30 * n_categories)

@@ -71,7 +71,7 @@ def lab_template() -> go.layout.Template:
     return go.layout.Template(
         layout=dict(
             font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
-            title=dict(font=dict(size=FONT_SIZE + 4), x=0, xanchor="left"),
+            title=dict(font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", xref="paper", yref="container", y=1, yanchor="top", pad=dict(t=12)),
             paper_bgcolor="white",
             plot_bgcolor="white",
             colorway=list(OKABE_ITO.values()),
@@ -85,10 +85,22 @@ def lab_template() -> go.layout.Template:
     )
 
 
-def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    """Apply the template, a title and a height."""
-    fig.update_layout(template=lab_template(), title=dict(text=title), height=height)
+def styled(fig: go.Figure, title: str, height: int = 380, legend_rows: int = 1) -> go.Figure:
+    """Apply the template, a title and a height; room above the plot for the title and `legend_rows` of legend."""
+    fig.update_layout(template=lab_template(), title=dict(text=title), height=height + 26 * legend_rows,
+                      margin=dict(t=48 + 26 * legend_rows))
     return fig
+
+
+def wrap(label: str, width: int = 18) -> str:
+    """A long label broken into lines of about `width` characters (plotly's <br>), for category axes."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def usd(value: float) -> str:
