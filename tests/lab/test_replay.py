@@ -194,3 +194,18 @@ def test_routerarena_literal_strings_are_parsed_safely():
     bad = rows(1e-5, lambda i: 1.0).replace(b"'output_tokens': 5", b"'output_tokens': -5")
     with pytest.raises(LabError, match="negative 'output_tokens'"):
         parse_cached_results(bad, "c.jsonl")
+
+
+@pytest.mark.parametrize(("data", "row", "column"), [
+    (b"prompt,weak,strong\nq1,True,False\nq2,True,maybe\n", 2, "strong"),
+    (b"prompt,weak,strong\nq1,True,\n", 1, "strong"),
+    (b"prompt,weak,strong\nq1,2,1\n", 1, "weak"),
+    (b"prompt,weak,strong\n,True,True\n", 1, "prompt"),
+])
+def test_malformed_routellm_files_name_row_and_column(data, row, column):
+    from lab.errors import DataError
+    from lab.replay.routellm import parse_correctness_csv
+
+    with pytest.raises(DataError) as caught:
+        parse_correctness_csv(data, "mmlu_x.csv")
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("mmlu_x.csv", row, column)
