@@ -199,7 +199,7 @@ with panels["Per-request cost cap"]:
          "cost per 1k": f"{usd(r.cost_per_query_before_usd * 1000)} -> {usd(r.cost_per_query_after_usd * 1000)}",
          "p99 cost per 1k": f"{usd(r.cost_p99_before_usd * 1000)} -> {usd(r.cost_p99_after_usd * 1000)}",
          "max cost per 1k": f"{usd(r.cost_max_before_usd * 1000)} -> {usd(r.cost_max_after_usd * 1000)}"}
-        for run_name, r in (("clean", clean_cap), (f"with {mode.title.lower()}", injected_cap))
+        for run_name, r in (("clean", clean_cap), ("with the failure", injected_cap))
     ]), hide_index=True, width="stretch")
     st.caption("A cap bounds the bill of every request, whatever goes wrong upstream; the price is the quality of the requests it cuts back.")
 
@@ -216,4 +216,6 @@ if "Fallback ordering" in panels:
             "p50 latency (ms)": st.column_config.NumberColumn(format="%,.0f"),
             "p95 latency (ms)": st.column_config.NumberColumn(format="%,.0f"),
         })
-        st.caption(f"The same failed requests under each ordering (severity {severity:.2f}); the first is the default.")
+        st.caption(f"The same failed requests under each ordering (severity {severity:.2f}); the first is the default."
+                   + (" In a cascade, an error from the cheap model looks like a bad answer to the scorer, which escalates it:"
+                      " even without a fallback most failed requests reach the stronger model, late." if strategy == "cascade" else ""))

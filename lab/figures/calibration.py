@@ -127,6 +127,12 @@ def severity_figure(curve: SeverityCurve, title: str, metrics: tuple[str, ...] =
     return styled(fig, title, height=360)
 
 
+def _padded(values: list[float], share: float) -> list[float]:
+    low, high = min(values), max(values)
+    pad = share * ((high - low) or 1.0)
+    return [low - pad, high + pad]
+
+
 def _downsample(values: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
     step = max(1, int(np.ceil(len(values) / points)))
     index = np.arange(0, len(values), step)
@@ -139,8 +145,8 @@ def monitor_figure(run: MonitorRun, title: str = "Quality-floor monitor") -> go.
     r = run.report
     fig = go.Figure()
     for values, name, colour, dash in (
-        (run.rolling_quality, "without guardrail", CLEAN_COLOUR, INJECTED_DASH),
         (run.rolling_quality_guarded, "with guardrail (fallback to always-strongest)", REMEDY_COLOUR, "solid"),
+        (run.rolling_quality, "without guardrail", CLEAN_COLOUR, INJECTED_DASH),  # on top: visible where the two agree
     ):
         x, y = _downsample(values, MAX_TIMELINE_POINTS)
         keep = np.isfinite(y)
@@ -174,6 +180,8 @@ def fallback_figure(rows: list[FallbackOutcome], title: str = "Fallback ordering
         ))
     fig.add_hline(y=0, line=dict(color=GREY, width=1))
     fig.add_vline(x=0, line=dict(color=GREY, width=1))
-    fig.update_xaxes(title_text="change in cost per 1,000 queries (USD)", tickprefix="$")
-    fig.update_yaxes(title_text="change in quality served")
+    xs = [0.0] + [row.cost_change_usd * 1000 for row in rows]
+    ys = [0.0] + [v for row in rows for v in row.quality_change_ci]
+    fig.update_xaxes(title_text="change in cost per 1,000 queries (USD)", tickprefix="$", range=_padded(xs, 0.12))
+    fig.update_yaxes(title_text="change in quality served", range=_padded(ys, 0.2))
     return styled(fig, title, height=420)
