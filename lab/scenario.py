@@ -65,6 +65,16 @@ class ReplaySource(_Strict):
     typical_output_tokens: dict[str, float] = Field(default_factory=dict)
     train_format: ReplayFormat | None = Field(default=None, description="cross-domain classifier: train on this set instead")
 
+    @model_validator(mode="after")
+    def _check_replay(self) -> ReplaySource:
+        if self.format in ("routerbench", "outcomes") and not self.path:
+            raise ValueError(f"a '{self.format}' source needs path: the file to replay")
+        if self.train_format in ("routerbench", "outcomes"):
+            raise ValueError("train_format must be a public set (routellm-mmlu, routellm-gsm8k, routellm-mt-bench, routerarena)")
+        if any(value <= 0 for value in self.typical_output_tokens.values()):
+            raise ValueError("typical_output_tokens must be positive token counts")
+        return self
+
 
 Source = Annotated[SyntheticSource | ReplaySource, Field(discriminator="kind")]
 

@@ -209,3 +209,15 @@ def test_malformed_routellm_files_name_row_and_column(data, row, column):
     with pytest.raises(DataError) as caught:
         parse_correctness_csv(data, "mmlu_x.csv")
     assert (caught.value.file, caught.value.row, caught.value.column) == ("mmlu_x.csv", row, column)
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    ("{kind: replay, format: outcomes}", "needs path"),
+    ("{kind: replay, format: routellm-gsm8k, train_format: routerbench}", "train_format must be a public set"),
+    ("{kind: replay, format: routellm-mmlu, typical_output_tokens: {gpt-4o: 0}}", "positive"),
+])
+def test_replay_sources_are_checked_on_load(source, words):
+    from lab.scenario import parse_scenario
+
+    with pytest.raises(LabError, match=words):
+        parse_scenario(f"name: x\nmodels: [{{key: gpt-4o-mini}}, {{key: gpt-4o}}]\nsource: {source}\n")
