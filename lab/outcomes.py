@@ -95,12 +95,17 @@ def unit_scores(frame: pd.DataFrame, column: str, filename: str, allow_missing: 
     return values
 
 
-def nonnegative(frame: pd.DataFrame, column: str, filename: str, allow_missing: bool = True) -> np.ndarray:
-    """A count or an amount (tokens, USD): finite and >= 0; NaN where missing (only if allowed)."""
+MAX_TOKENS = 100_000_000  # more tokens than any model's context: a unit or export mistake
+
+
+def nonnegative(frame: pd.DataFrame, column: str, filename: str, allow_missing: bool = True, upper: float | None = None) -> np.ndarray:
+    """A count or an amount (tokens, USD): finite, >= 0 and at most `upper`; NaN where missing (only if allowed)."""
     values, bad = _as_float(frame[column])
     _fail_at(bad, "is not a number", filename, column)
     _fail_at(np.isinf(values), "is infinite", filename, column)
     _fail_at(values < 0, "is negative", filename, column, "tokens and costs are >= 0")
+    if upper is not None:
+        _fail_at(values > upper, f"is above {upper:,.0f}", filename, column, "check the unit of this column")
     if not allow_missing:
         _fail_at(np.isnan(values), "has no value", filename, column)
     return values
@@ -352,11 +357,11 @@ def parse_outcome_table(frame: pd.DataFrame, filename: str) -> OutcomeTable:
     )
     prompt = None
     if schema.has_prompt_tokens:
-        prompt = np.rint(nonnegative(frame, "prompt_tokens", filename, allow_missing=False)).astype(np.int64)
+        prompt = np.rint(nonnegative(frame, "prompt_tokens", filename, allow_missing=False, upper=MAX_TOKENS)).astype(np.int64)
     names = tuple(m.name for m in schema.models)
     quality = np.column_stack([unit_scores(frame, f"quality:{name}", filename) for name in names])
     output = np.column_stack([
-        nonnegative(frame, f"output_tokens:{m.name}", filename) if m.output_tokens else np.full(n, np.nan)
+        nonnegative(frame, f"output_tokens:{m.name}", filename, upper=MAX_TOKENS) if m.output_tokens else np.full(n, np.nan)
         for m in schema.models
     ])
     cost = None

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lab.errors import DataError
-from lab.outcomes import OutcomeTable, require_columns, text_column
+from lab.outcomes import MAX_TOKENS, OutcomeTable, require_columns, text_column
 from lab.outcomes_files import read_bytes, read_table
 
 RESULTS = "routerarena/cached_results"
@@ -43,6 +43,8 @@ def _number(record: dict, key: str, filename: str, row: int, column: str) -> flo
         raise DataError(f"has no numeric '{key}'", file=filename, row=row, column=column)
     if key != "score" and value < 0:
         raise DataError(f"has a negative '{key}'", file=filename, row=row, column=column, fix="tokens and costs are >= 0")
+    if key.endswith("tokens") and value > MAX_TOKENS:
+        raise DataError(f"has an implausible '{key}' ({value:,.0f})", file=filename, row=row, column=column)
     return float(value)
 
 

@@ -175,3 +175,12 @@ def test_the_readme_example_parses():
     queries = parse_outcome_log(example.encode(), "example.csv")
     assert queries.model_names == ("gpt-4o-mini", "gpt-4o") and queries.n_queries == 3
     assert queries.quality[1].tolist() == [0.0, 1.0]
+
+
+def test_implausible_token_counts_are_refused():
+    frame = GOOD.copy()
+    frame["prompt_tokens"] = frame["prompt_tokens"].astype(float)
+    frame.loc[2, "prompt_tokens"] = 1e30
+    with pytest.raises(DataError, match="is above") as caught:
+        parse_outcome_log(_csv(frame), "big.csv")
+    assert (caught.value.row, caught.value.column) == (3, "prompt_tokens")
