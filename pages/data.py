@@ -91,7 +91,7 @@ st.header("Built-in scenarios")
 names = list(builtin_scenarios())
 cfg = common.config()
 browse_key = common.seed("browse", cfg.scenario if cfg.scenario in names else names[0])
-name = st.selectbox("Scenario", names, key=browse_key)
+name = st.selectbox("Scenario to browse", names, key=browse_key)
 try:
     scenario = common.scenario_by_name(name)
 except LabError as exc:

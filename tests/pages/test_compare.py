@@ -1,0 +1,31 @@
+"""Compare page: frontiers overlaid per chosen strategy and the summary table."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import assert_clean, figures, open_app, traces, widget
+
+
+def test_frontiers_and_table_follow_the_chosen_strategies():
+    at = open_app(page="compare")
+    assert_clean(at)
+    chosen = widget(at.multiselect, "Strategies").value
+    frontier = traces(figures(at)["Cost-quality frontiers"])
+    assert set(chosen) <= set(frontier)
+    table = at.dataframe[0].value
+    assert list(table["strategy"]) == chosen
+    assert {"APGR", "CPT(50%)", "CPT(80%)", "AIQ", "savings at equal quality"} <= set(table.columns)
+    widget(at.multiselect, "Strategies").set_value(["random", "oracle"]).run()
+    assert_clean(at)
+    frontier = traces(figures(at)["Cost-quality frontiers"])
+    assert "oracle" in frontier and "cascade" not in frontier
+    table = at.dataframe[0].value.set_index("strategy")
+    assert table.loc["oracle", "APGR"] > table.loc["random", "APGR"]
+    assert at.query_params["compare"] in ("random,oracle", ["random,oracle"])
+
+
+def test_a_higher_quality_bar_lowers_the_savings_at_equal_quality():
+    at = open_app({"compare": "classifier"}, page="compare")
+    before = at.dataframe[0].value["savings at equal quality"].iloc[0]
+    widget(at.slider, "Savings read at quality retained (%)").set_value(99).run()
+    assert_clean(at)
+    assert at.dataframe[0].value["savings at equal quality"].iloc[0] < before

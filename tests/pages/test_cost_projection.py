@@ -1,0 +1,50 @@
+"""Cost projection page: traffic, growth, token mix and prices move the projection; the report downloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import assert_clean, figures, open_app, traces, widget
+
+WITH = "with routing (cascade)"
+WITHOUT = "without routing (always-strongest)"
+
+
+def _lines(at):
+    return traces(figures(at)["Projected monthly cost"])
+
+
+def test_doubling_traffic_doubles_every_months_cost():
+    at = open_app(page="cost_projection")
+    assert_clean(at)
+    before = _lines(at)
+    qpd = widget(at.number_input, "Queries per day")
+    qpd.set_value(qpd.value * 2).run()
+    assert_clean(at)
+    after = _lines(at)
+    assert after[WITH]["y"] == pytest.approx([2 * v for v in before[WITH]["y"]])
+    assert after[WITHOUT]["y"] == pytest.approx([2 * v for v in before[WITHOUT]["y"]])
+    assert "qpd" in at.query_params
+
+
+def test_growth_and_prices_change_the_projection_the_way_they_should():
+    at = open_app(page="cost_projection")
+    widget(at.number_input, "Growth per month (%)").set_value(0.0).run()
+    flat = _lines(at)[WITHOUT]["y"]
+    assert flat[0] == pytest.approx(flat[-1])
+    widget(at.number_input, "gpt-4o: input").set_value(5.0).run()
+    widget(at.number_input, "gpt-4o: output").set_value(20.0).run()
+    assert_clean(at)
+    dearer = _lines(at)[WITHOUT]["y"]
+    assert dearer[0] == pytest.approx(2 * flat[0], rel=1e-6)
+    assert any("edited" in c.value for c in at.caption)
+    assert "price" in at.query_params
+
+
+def test_the_report_lists_the_assumptions_it_is_built_on():
+    at = open_app(page="cost_projection")
+    assumptions = at.dataframe[-1].value
+    names = set(assumptions["assumption"])
+    assert {"traffic", "growth", "token mix", "routing strategy", "thresholds", "savings range", "litellm"} <= names
+    assert any(n.startswith("price of") for n in names)
+    assert at.get("download_button")

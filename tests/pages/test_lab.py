@@ -1,0 +1,103 @@
+"""Lab page: live KPI cards and charts that move the way a threshold, a calibration or a failure says they should."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders, traces, widget
+
+STRONG = "gpt-4o"
+CHARTS = {"Routing split per model", "Routing split per category", "Quality served vs the baselines", "Cost-quality frontier",
+          "Threshold sweep: quality retained and savings"}
+
+
+def _strong_share(at) -> float:
+    return traces(figures(at)["Routing split per model"])[STRONG]["x"][0]
+
+
+def _monthly(at) -> float:
+    return next(f for t, f in figures(at).items() if t.startswith("Projected monthly cost"))["data"][0]["y"][0]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    at = open_app()
+    assert_clean(at)
+    return at
+
+
+def test_the_lab_opens_on_the_default_scenario_with_every_chart_and_card(lab):
+    assert lab.title[0].value.startswith("Customer-support")
+    assert CHARTS <= set(figures(lab))
+    assert [m.label for m in lab.metric] == ["Quality vs always-strongest", "Savings", "Monthly cost", "Strong share", "p95 latency"]
+    assert all(c.value.startswith("95%: ") for c in lab.caption if c.value.startswith("95%"))
+    assert lab.info and "Simulated signal" in lab.info[0].value and "auroc" in lab.info[0].value  # cascade is simulated, knobs shown
+
+
+def test_raising_the_threshold_sends_fewer_queries_to_the_strong_model_and_costs_less():
+    at = open_app()
+    slider = threshold_sliders(at)[0]
+    before_share, before_cost = _strong_share(at), _monthly(at)
+    frontier_before = traces(figures(at)["Cost-quality frontier"])
+    slider.set_value(min(slider.value + 0.2, 1.0)).run()
+    assert_clean(at)
+    assert _strong_share(at) < before_share
+    assert _monthly(at) < before_cost
+    now = [name for name in traces(figures(at)["Cost-quality frontier"]) if name.startswith("now")][0]
+    assert traces(figures(at)["Cost-quality frontier"])[now]["x"][0] < [t for n, t in frontier_before.items() if n.startswith("now")][0]["x"][0]
+    assert at.query_params["t"] == [f"{slider.value:.6g}"] or at.query_params["t"] == f"{slider.value:.6g}"
+
+
+def test_calibrating_to_a_share_of_strong_calls_reports_the_share_achieved():
+    at = open_app()
+    widget(at.number_input, "Calibrate to % strong calls").set_value(40).run()
+    widget(at.button, "Calibrate").click().run()
+    assert_clean(at)
+    caption = [c.value for c in at.caption if c.value.startswith("Target 40%")]
+    assert caption, "the achieved share is shown beside the target"
+    achieved = float(caption[0].split("achieved ")[1].rstrip("%.")) / 100
+    assert abs(achieved - 0.40) < 0.02
+    assert _strong_share(at) == pytest.approx(achieved * 100, abs=0.01)
+
+
+def test_a_failure_overlays_an_injected_run_on_every_chart():
+    at = open_app({"strategy": "cascade"})
+    toggles = [t for t in at.toggle if t.label == "Overconfident cascade scorer"]
+    assert toggles, "the failure modes that apply to the strategy are listed"
+    clean_share = _strong_share(at)
+    toggles[0].set_value(True).run()
+    assert_clean(at)
+    figs = figures(at)
+    split = traces(figs["Routing split per model"])[STRONG]
+    assert len(split["x"]) == 2 and split["x"][1] < clean_share  # an overconfident scorer escalates less
+    assert len(figs["Quality served vs the baselines"]["data"][0]["x"]) == 5
+    assert any("with failures" in name for name in traces(figs["Cost-quality frontier"]))
+    assert len(figs["Routing split per category"]["data"]) == 4
+    assert any("with failures" in (t.get("name") or "") for t in figs["Threshold sweep: quality retained and savings"]["data"])
+    assert "fail" in at.query_params
+
+
+def test_failure_modes_shown_are_only_those_that_apply_to_the_strategy():
+    at = open_app({"strategy": "length"})
+    labels = {t.label for t in at.toggle}
+    assert "Overconfident cascade scorer" not in labels
+    assert "Prompt padding fools the length router" in labels
+
+
+def test_the_url_reproduces_a_view_and_bad_parameters_are_reported():
+    at = open_app({"strategy": "length", "t": "0.9"})
+    assert_clean(at)
+    assert widget(at.selectbox, "Strategy").value == "length"
+    assert threshold_sliders(at)[0].value == pytest.approx(0.9)
+    bad = open_app({"t": "7", "n": "lots"})
+    warnings = [w.value for w in bad.warning]
+    assert len(warnings) == 2 and all("ignored" in w for w in warnings)
+    assert not bad.exception
+
+
+def test_a_missing_data_directory_is_a_message_not_a_traceback(tmp_path, fresh_env):
+    fresh_env.setenv("ROUTING_LAB_DATA", str(tmp_path))
+    fresh_env.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    at = open_app({"scenario": "routellm-mmlu"})
+    assert not at.exception
+    assert at.error and "routellm" in at.error[0].value.lower()
