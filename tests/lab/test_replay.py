@@ -221,3 +221,11 @@ def test_replay_sources_are_checked_on_load(source, words):
 
     with pytest.raises(LabError, match=words):
         parse_scenario(f"name: x\nmodels: [{{key: gpt-4o-mini}}, {{key: gpt-4o}}]\nsource: {source}\n")
+
+
+def test_on_real_mmlu_text_the_classifier_beats_random_and_the_oracle_bounds_both(data_dir):
+    experiment = build_experiment(load_scenario("routellm-mmlu"), data_dir=data_dir)
+    apgr = {name: sweep_for(experiment, signals_for(experiment, name), points=101).apgr for name in ("classifier", "random", "oracle")}
+    assert apgr["random"] == pytest.approx(0.5, abs=0.05)
+    assert apgr["classifier"] > apgr["random"] + 0.05
+    assert apgr["oracle"] > apgr["classifier"]
