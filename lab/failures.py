@@ -187,20 +187,20 @@ def _scorer_loses_discrimination(world: World, severity: float, rng: np.random.G
 # --- traffic ------------------------------------------------------------------------------------
 
 
-def drift_mix(queries: QuerySet, tilt: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Categories and the drifted traffic mix: each category's share tilted toward those the cheapest model fails."""
+def drift_mix(queries: QuerySet, tilt: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Categories, the drifted traffic mix (each category's share tilted toward those the cheapest model
+    fails) and each query's category index."""
     names, index, counts = np.unique(queries.category.astype(str), return_inverse=True, return_counts=True)
     fails = np.bincount(index, weights=1.0 - queries.quality[:, 0], minlength=len(names)) / counts
     z = (fails - fails.mean()) / (fails.std() or 1.0)
     mix = counts * np.exp(tilt * z)
-    return names, mix / mix.sum()
+    return names, mix / mix.sum(), index.reshape(-1)
 
 
 def _traffic_drift(world: World, severity: float, rng: np.random.Generator) -> World:
     queries = world.experiment.queries
     n = queries.n_queries
-    names, mix = drift_mix(queries)
-    _, category = np.unique(queries.category.astype(str), return_inverse=True)
+    names, mix, category = drift_mix(queries)
     order = np.argsort(category, kind="stable")
     starts = np.searchsorted(category[order], np.arange(len(names) + 1))
     donor_category = rng.choice(len(names), size=n, p=mix)
