@@ -319,7 +319,7 @@ def _noisy_judge(world: World, severity: float, rng: np.random.Generator) -> Wor
         rng_classifier = strategy_rng(world.experiment.scenario.seed, "classifier")
         score = cross_fit_scores(dataclasses.replace(queries, quality=judged), ck.folds, ck.regularisation_c, ck.max_train_queries, rng_classifier)
         world = world.replace(signals=signals.replace(score=score))
-    return world.noted(f"noisy judge: {guessed.mean():.0%} of verdicts are lenient guesses; thresholds are tuned on the judge's quality")
+    return world.noted(f"noisy judge: {guessed.mean():.0%} of verdicts are lenient guesses; the quality the team measures and tunes on is the judge's")
 
 
 FOREIGN_POSITIVE_RATE = 0.08  # the share needing a stronger model in the domain the classifier was trained on
@@ -695,7 +695,15 @@ def compare(experiment: Experiment, signals: Signals, failures: dict[str, float]
     clean_result, clean = run(experiment, signals, clean_thresholds)
     injected_result, injected = run(world.experiment, world.signals, injected_thresholds)
     delta = delta_of(clean, injected, clean_result, injected_result, clean_world, world)
-    notes = world.notes + ((f"thresholds tuned to retain {TUNING_TARGET_RETAINED:.0%} of always-strongest quality as each run measures it",) if retune else ())
+    tuned = any(get_failure(name).retunes and sev > 0 for name, sev in failures.items())
+    if retune:
+        extra = (f"thresholds tuned to retain {TUNING_TARGET_RETAINED:.0%} of always-strongest quality as each run measures it",)
+    elif tuned:
+        extra = ("thresholds held fixed: a noisy judge then changes only what learns from its labels (the classifier); "
+                 "compare tuned thresholds to see its effect",)
+    else:
+        extra = ()
+    notes = world.notes + extra
     return Comparison(clean, injected, clean_result, injected_result, delta, notes, world, clean_world)
 
 
