@@ -213,6 +213,9 @@ def test_noisy_judge_tunes_thresholds_that_under_escalate(experiment, signals):
     noisy = inject(experiment, s, {"noisy-judge": 0.8})
     assert noisy.judged_quality is not None and not np.array_equal(noisy.judged_quality, experiment.queries.quality)
     assert tuned_thresholds(noisy)[0] > tuned_thresholds(clean)[0]  # escalate fewer
+    # at fixed thresholds the judge changes nothing a cascade does, and the notes say why
+    fixed = compare(experiment, s, {"noisy-judge": 0.8}, [0.5], retune=False)
+    assert fixed.delta["quality"] == 0 and any("held fixed" in note for note in fixed.notes)
     # a classifier trained on the judge's labels ranks the true need worse
     from sklearn.metrics import roc_auc_score
 
