@@ -106,7 +106,7 @@ _CURVE_METRICS = {
     "quality": ("quality served (0-1)", lambda c: c.quality),
     "cost": ("cost per 1,000 queries (USD)", lambda c: c.cost_per_query_usd * 1000),
     "latency": ("p95 latency (ms)", lambda c: c.latency_p95_ms),
-    "strong_share": ("share sent to the strongest model", lambda c: c.strong_share),
+    "strong_share": ("share to the strongest model", lambda c: c.strong_share),
 }
 
 
