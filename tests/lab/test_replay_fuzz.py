@@ -10,6 +10,7 @@ import io
 import json
 import os
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -74,7 +75,24 @@ def jsonl_files(draw) -> bytes:
     return "\n".join(lines).encode()
 
 
-ANY_BYTES = st.one_of(st.binary(max_size=300), csv_files(), jsonl_files())
+COLUMN_VALUES = st.one_of(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=3, max_size=3),
+    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=3, max_size=3),
+    st.lists(st.booleans(), min_size=3, max_size=3),
+    st.lists(st.text(max_size=10) | st.none(), min_size=3, max_size=3),
+)
+
+
+@st.composite
+def parquet_files(draw) -> bytes:
+    header = draw(st.one_of(st.sampled_from(VALID_HEADERS), st.lists(st.sampled_from(COLUMNS[:20]), min_size=1, max_size=6, unique=True)))
+    frame = pd.DataFrame({column: draw(COLUMN_VALUES) for column in header})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+ANY_BYTES = st.one_of(st.binary(max_size=300), csv_files(), jsonl_files(), parquet_files())
 NAMES = st.sampled_from(["log.csv", "log.jsonl", "log.parquet", "log.json", "log.pkl", "log.txt", "noext"])
 
 
