@@ -48,7 +48,7 @@ def fit_classifier(texts: np.ndarray, labels: np.ndarray, regularisation_c: floa
             "(the cheapest model never, or always, fails where the strongest succeeds)"
         )
     pipeline = make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=50_000, sublinear_tf=True),
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=30_000, sublinear_tf=True),
         LogisticRegression(C=regularisation_c, max_iter=1_000),
     )
     pipeline.fit(np.asarray(texts, dtype=object).astype(str), labels)
