@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from lab.figures.style import GREY, INJECTED_PATTERN, styled, usd, wrap
+from lab.figures.style import GREY, INJECTED_PATTERN, build, usd, wrap
 
 
 @dataclass(frozen=True)
@@ -25,21 +25,20 @@ def estimate_figure(estimates: list[Estimate], title: str, axis_title: str, mone
     """Vertical bars with 95% interval whiskers; money axes and labels formatted as $."""
     labels = [wrap(e.label, 12) for e in estimates]
     values = [e.value for e in estimates]
-    fig = go.Figure(go.Bar(
-        x=labels, y=values,
-        marker_color=[e.colour for e in estimates],
-        marker_pattern_shape=[INJECTED_PATTERN if e.injected else "" for e in estimates],
+    bar = dict(
+        type="bar", x=labels, y=values,
+        marker=dict(color=[e.colour for e in estimates], pattern=dict(shape=[INJECTED_PATTERN if e.injected else "" for e in estimates])),
         error_y=dict(type="data", symmetric=False, array=[max(e.high - e.value, 0) for e in estimates],
                      arrayminus=[max(e.value - e.low, 0) for e in estimates], thickness=2, width=8, color="#222222"),
         text=[usd(v) if money else f"{v:.3f}" for v in values], textposition="outside", cliponaxis=False,
         customdata=[[usd(e.low), usd(e.high)] if money else [f"{e.low:.3f}", f"{e.high:.3f}"] for e in estimates],
         hovertemplate="%{x}: %{text}<br>95% interval %{customdata[0]} to %{customdata[1]}<extra></extra>",
         showlegend=False,
-    ))
-    fig.update_yaxes(title_text=axis_title, rangemode="tozero")
+    )
+    yaxis = dict(title=dict(text=axis_title), rangemode="tozero")
     if money:
-        fig.update_yaxes(tickprefix="$", tickformat=",.0f")
+        yaxis.update(tickprefix="$", tickformat=",.0f")
     if y_range is not None:
-        fig.update_yaxes(range=list(y_range))
-    fig.update_xaxes(title_text=None, tickangle=0)
-    return styled(fig, title, height=380, legend_rows=0)
+        yaxis["range"] = list(y_range)
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    return build([bar], dict(xaxis=dict(tickangle=0), yaxis=yaxis), title, height=380, legend_rows=0, left=100 if money else 80, bottom=30 + 20 * lines)

@@ -66,7 +66,7 @@ def lab_template() -> go.layout.Template:
     """The lab's one chart template: large type, white background, light grid, legend on top."""
     axis = dict(
         showgrid=True, gridcolor="#E5E5E5", zeroline=False, linecolor="#444444", ticks="outside",
-        title=dict(font=dict(size=FONT_SIZE)), tickfont=dict(size=FONT_SIZE - 2), automargin=True,
+        title=dict(font=dict(size=FONT_SIZE)), tickfont=dict(size=FONT_SIZE - 2), automargin=False,  # fixed margins: one layout pass per redraw
     )
     return go.layout.Template(
         layout=dict(
@@ -85,11 +85,28 @@ def lab_template() -> go.layout.Template:
     )
 
 
-def styled(fig: go.Figure, title: str, height: int = 380, legend_rows: int = 1) -> go.Figure:
-    """Apply the template, a title and a height; room above the plot for the title and `legend_rows` of legend."""
+def styled(fig: go.Figure, title: str, height: int = 380, legend_rows: int = 1, left: int = 90, bottom: int = 70) -> go.Figure:
+    """Apply the template, a title and a height; fixed margins (room above for the title and `legend_rows` of legend,
+    `left` for the y tick labels and title, `bottom` for the x tick labels and title)."""
     fig.update_layout(template=lab_template(), title=dict(text=title), height=height + 26 * legend_rows,
-                      margin=dict(t=48 + 26 * legend_rows))
+                      margin=dict(t=48 + 26 * legend_rows, l=left, b=bottom, r=20))
     return fig
+
+
+def build(data: list[dict], layout: dict, title: str, height: int = 380, legend_rows: int = 1, left: int = 90, bottom: int = 70) -> go.Figure:
+    """A figure from plain trace and layout dicts, styled like `styled` but validated once (several times faster
+    than adding traces and updating axes one call at a time: it matters on every slider move)."""
+    full = {
+        **layout, "template": lab_template(), "title": {"text": title}, "height": height + 26 * legend_rows,
+        "margin": {"t": 48 + 26 * legend_rows, "l": left, "b": bottom, "r": 20},
+    }
+    return go.Figure({"data": data, "layout": full})
+
+
+def label_margin(labels: list[str]) -> int:
+    """Left margin (px) for horizontal-bar category labels of these lengths (one line of up to 22 characters each)."""
+    longest = max((min(len(part), 22) for label in labels for part in str(label).split("<br>")), default=4)
+    return 24 + int(longest * FONT_SIZE * 0.52)
 
 
 def wrap(label: str, width: int = 18) -> str:
