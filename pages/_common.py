@@ -18,6 +18,7 @@ from lab.errors import LabError
 from lab.experiment import Experiment, build_experiment, run, signals_for, sweep_for, thresholds_for
 from lab.failures import World, inject, list_failures
 from lab.metrics import Summary
+from lab.routing import Result
 from lab.scenario import ReplaySource, Scenario, builtin_scenarios, load_scenario
 from lab.signals import Signals
 from lab.strategies import list_strategies
@@ -387,6 +388,29 @@ def failure_controls(ctx: Context, strategy: str) -> dict[str, float]:
     if chosen != cfg.failures:
         update_config(failures=chosen)
     return chosen
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A page's routed run: the context, the strategy and its signals, the thresholds, the Result and Summary."""
+
+    ctx: Context
+    strategy: str
+    signals: Signals
+    thresholds: tuple[float, ...]
+    result: Result
+    summary: Summary
+
+
+def routed_page(page_name: str) -> Routed:
+    """Start a page that routes with the sidebar's strategy and thresholds, and route."""
+    page(page_name)
+    ctx = context()
+    show_url_problems()
+    strategy, sig = strategy_control(ctx)
+    thresholds = threshold_controls(ctx, strategy, sig)
+    result, summary = run(ctx.experiment, sig, thresholds)
+    return Routed(ctx, strategy, sig, thresholds, result, summary)
 
 
 def world(ctx: Context, strategy: str, sig: Signals, failures: dict[str, float]) -> World | None:

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.experiment import run
 from lab.figures.frontier import Anchors, Curve, Point, frontier_figure
 from lab.figures.outcomes import Estimate, estimate_figure
 from lab.figures.projection import projection_figure
-from lab.figures.style import GREY, OKABE_ITO, pct, strategy_colour, usd
+from lab.figures.style import OKABE_ITO, pct, run_colour, usd
 from lab.kpis import kpi_cards
 from lab.pricing import litellm_version
 from lab.projection import ProjectionInputs, default_prices, project, routed_mix, strongest_mix
 from lab.report import Assumption, render_report
 from pages import _common as common
 
-common.page("cost_projection")
-ctx = common.context()
-common.show_url_problems()
+routed = common.routed_page("cost_projection")
+ctx, strategy, signals, thresholds = routed.ctx, routed.strategy, routed.signals, routed.thresholds
+result, summary = routed.result, routed.summary
 exp = ctx.experiment
 cfg = common.config()
-strategy, signals = common.strategy_control(ctx)
-thresholds = common.threshold_controls(ctx, strategy, signals)
-result, summary = run(exp, signals, thresholds)
 
 st.title("Cost projection")
 st.caption(f"{ctx.scenario.title or ctx.scenario.name}, routed by {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}. "
@@ -77,8 +73,7 @@ cols[2].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.sav
 cols[3].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True)
 cols[3].caption(f"95%: {usd(lo)} to {usd(hi)}")
 
-colour = strategy_colour(strategy)
-colour = OKABE_ITO["blue"] if colour == GREY else colour
+colour = run_colour(strategy)
 fig_projection = projection_figure(projection, strategy)
 annual = estimate_figure(
     [Estimate(f"with routing ({strategy})", projection.annual_routed_usd, projection.annual_strongest_usd - hi, projection.annual_strongest_usd - lo, colour=colour),

@@ -9,7 +9,7 @@ from lab.experiment import run
 from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.figures.outcomes import Estimate, estimate_figure
 from lab.figures.routing import category_split_figure, model_split_figure
-from lab.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, strategy_colour
+from lab.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, run_colour
 from lab.kpis import kpi_cards
 from pages import _common as common
 
@@ -37,8 +37,7 @@ weak = common.cached_reference(ctx.key, "always-cheapest", exp)
 strong = common.cached_reference(ctx.key, "always-strongest", exp)
 oracle = common.cached_reference(ctx.key, "oracle", exp)
 anchors = Anchors.of(exp.baselines, oracle)
-colour = strategy_colour(strategy)
-colour = OKABE_ITO["blue"] if colour == GREY else colour
+colour = run_colour(strategy)
 
 
 @st.fragment

@@ -5,19 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.breakdown import MISROUTE_LABELS, decisions_table, misroute_counts, select_queries
-from lab.experiment import run
 from pages import _common as common
 
 MAX_ROWS = 300  # rows sent to the browser; the filters narrow the rest
 
-common.page("queries")
-ctx = common.context()
-common.show_url_problems()
+routed = common.routed_page("queries")
+ctx, strategy, signals, thresholds, result = routed.ctx, routed.strategy, routed.signals, routed.thresholds, routed.result
 exp = ctx.experiment
 cfg = common.config()
-strategy, signals = common.strategy_control(ctx)
-thresholds = common.threshold_controls(ctx, strategy, signals)
-result, summary = run(exp, signals, thresholds)
 
 st.title("Queries")
 st.caption(f"Each query's route under {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}, the reason for it, "

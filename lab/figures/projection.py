@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from lab.figures.style import GREY, OKABE_ITO, strategy_colour, styled
+from lab.figures.style import OKABE_ITO, run_colour, styled
 from lab.projection import Projection
 
 
 def projection_figure(projection: Projection, strategy: str) -> go.Figure:
     """Monthly cost of always-strongest and of routing, with the band the bootstrap's savings range allows."""
     t = projection.table
-    colour = strategy_colour(strategy)
-    colour = OKABE_ITO["blue"] if colour == GREY else colour
+    colour = run_colour(strategy)
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=t["month"], y=t["strongest_usd"] - t["savings_high_usd"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip",

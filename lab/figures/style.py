@@ -61,6 +61,12 @@ def strategy_colour(strategy: str) -> str:
     return STRATEGY_COLOURS.get(strategy, GREY)
 
 
+def run_colour(strategy: str) -> str:
+    """The colour of a routed run beside grey baselines: its strategy's colour, blue where that is grey."""
+    colour = strategy_colour(strategy)
+    return OKABE_ITO["blue"] if colour == GREY else colour
+
+
 @lru_cache(maxsize=1)
 def lab_template() -> go.layout.Template:
     """The lab's one chart template: large type, white background, light grid, legend on top."""
