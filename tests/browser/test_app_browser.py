@@ -107,3 +107,25 @@ def test_two_sessions_do_not_share_state(browser, app_url):
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_the_downloaded_report_draws_its_charts_offline(browser, app_url):
+    context = browser.new_context(accept_downloads=True, viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/cost_projection")
+        wait_for_app(page, min_charts=2)
+        with page.expect_download(timeout=90_000) as download:
+            page.get_by_role("button", name="Download the HTML summary").click()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / "report.html"
+        download.value.save_as(str(path))
+        offline = browser.new_context(offline=True, viewport=VIEWPORT).new_page()
+        offline.goto(path.as_uri())
+        offline.wait_for_function("() => document.querySelectorAll('.plotly-graph-div .main-svg').length >= 3", timeout=30_000)
+        assert offline.locator(".plotly-graph-div").count() == 3
+        assert offline.get_by_text("Assumptions").count() >= 1
+        offline.screenshot(path=str(SHOTS / "report.png"), full_page=True)
+        offline.context.close()
+    finally:
+        context.close()
