@@ -15,6 +15,7 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +40,34 @@ def percentile(values: list[float], q: float) -> float:
     low = int(pos)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+FLOOR_APP = """
+import streamlit as st
+value = st.slider("floor above score", 0.0, 1.0, 0.5, 0.01)
+st.metric("value", f"{value:.2f}")
+"""
+
+
+def floor_moves(browser, moves: int) -> list[float]:
+    """The reference: the same timing on a page with one slider and one metric (Streamlit's own floor here, now)."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "floor.py"
+        script.write_text(FLOOR_APP)
+        with streamlit_server(script=script) as (base, _):
+            page = browser.new_page()
+            page.goto(base)
+            page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+            page.evaluate(MUTATION_PROBE)
+            wait_idle(page, quiet_ms=1000)
+            page.locator('[data-testid="stSlider"] input[type="range"]').first.focus()
+            timings = []
+            for i in range(moves):
+                start = page.evaluate("() => { window.__lastMutation = performance.now(); return performance.now(); }")
+                page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
+                timings.append(wait_idle(page, quiet_ms=400) - start)
+            page.close()
+    return timings
 
 
 def first_draw(browser) -> tuple[float, float, float]:
@@ -98,6 +127,7 @@ def main(argv: list[str]) -> int:
     with chromium() as browser:
         launch_to_draw_s, healthy_to_draw_s, warm_draw_s = first_draw(browser)
         moves = slider_moves(browser, args.moves)
+        floor = floor_moves(browser, 20)
     t = moves["timings_ms"]
     report = {
         "first_page_drawn_after_server_start_s": round(launch_to_draw_s, 2),
@@ -109,6 +139,7 @@ def main(argv: list[str]) -> int:
         "rerun_p95_ms": round(percentile(t, 0.95), 1),
         "rerun_max_ms": round(max(t), 1),
         "moves_with_every_chart_changed": moves["moves_with_every_chart_changed"],
+        "reference_one_slider_one_metric_median_ms": round(statistics.median(floor), 1),
         "exceptions": moves["exceptions"],
     }
     ok = {
