@@ -38,11 +38,15 @@ def plan_bootstrap(n_queries: int, rng: np.random.Generator, replicates: int = 2
     return BootstrapPlan(groups=groups, weights=weights, group_counts=counts, replicate_sizes=weights @ counts)
 
 
-def replicate_means(plan: BootstrapPlan, *values: np.ndarray) -> np.ndarray:
-    """The mean of each per-query vector in each bootstrap replicate: shape (B,) for one vector, (B, k) for k."""
+def replicate_means(plan: BootstrapPlan, *values: np.ndarray, with_totals: bool = False):
+    """The mean of each per-query vector in each bootstrap replicate: shape (B,) for one vector, (B, k) for k.
+
+    with_totals=True also returns each vector's plain sum over all queries (k,), from the same pass.
+    """
     sums = np.stack([np.bincount(plan.groups, weights=v, minlength=plan.n_groups) for v in values], axis=1)
     means = (plan.weights @ sums) / plan.replicate_sizes[:, None]
-    return means[:, 0] if len(values) == 1 else means
+    means = means[:, 0] if len(values) == 1 else means
+    return (means, sums.sum(axis=0)) if with_totals else means
 
 
 def interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:

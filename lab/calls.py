@@ -41,4 +41,7 @@ def price_calls(queries: QuerySet, models: list[ModelSpec], use_recorded_cost: b
     ttft = np.array([spec.ttft_ms for spec in models])[None, :]
     per_token_ms = np.array([1000.0 / spec.tokens_per_s for spec in models])[None, :]
     latency = ttft + queries.output_tokens * per_token_ms
-    return CallTable(cost_usd=np.ascontiguousarray(cost), latency_ms=np.ascontiguousarray(latency), recorded_cost=recorded)
+    # float32 like the strategies' path matrices, so always-strongest's path is the baseline exactly
+    return CallTable(
+        cost_usd=np.asfortranarray(cost, dtype=np.float32), latency_ms=np.asfortranarray(latency, dtype=np.float32), recorded_cost=recorded
+    )

@@ -159,7 +159,7 @@ def cost_cap_report(experiment: Experiment, world: World, result: Result, cap_us
         share_over_cap_after=float(np.mean(capped.cost_usd > cap_usd)),
         quality_before=float(result.quality.mean()), quality_after=float(capped.quality.mean()),
         quality_change_ci=interval(change),
-        cost_per_query_before_usd=float(result.cost_usd.mean()), cost_per_query_after_usd=float(capped.cost_usd.mean()),
+        cost_per_query_before_usd=float(result.cost_usd.mean(dtype=np.float64)), cost_per_query_after_usd=float(capped.cost_usd.mean(dtype=np.float64)),
         cost_p99_before_usd=float(np.quantile(result.cost_usd, 0.99)), cost_p99_after_usd=float(np.quantile(capped.cost_usd, 0.99)),
         cost_max_before_usd=float(result.cost_usd.max()), cost_max_after_usd=float(capped.cost_usd.max()),
     )

@@ -37,7 +37,7 @@ class Baselines:
     @property
     def mean_cost_strong_usd(self) -> float:
         """Cost per query of always-strongest."""
-        return float(self.cost_strong_usd.mean())
+        return float(self.cost_strong_usd.mean(dtype=np.float64))
 
 
 def baselines_of(queries: QuerySet, calls: CallTable) -> Baselines:
@@ -138,12 +138,11 @@ def summarize(
 ) -> Summary:
     """The Summary of a Result against the baselines, with bootstrap intervals (paired with the baselines')."""
     m = len(model_names)
-    quality = float(result.quality.mean(dtype=np.float64))
-    cost = float(result.cost_usd.mean(dtype=np.float64))
+    boot, totals = replicate_means(plan, result.quality, result.cost_usd, with_totals=True)
+    quality, cost = totals / result.n_queries
     q_strong, q_weak = baselines.mean_quality_strong, baselines.mean_quality_weak
     base_cost = baselines.mean_cost_strong_usd
 
-    boot = replicate_means(plan, result.quality, result.cost_usd)
     boot_q, boot_cost = boot[:, 0], boot[:, 1]
     strong = strong_replicates if strong_replicates is not None else baseline_replicates(baselines, plan)
     boot_q_strong, boot_base_cost = strong[:, 0], strong[:, 1]

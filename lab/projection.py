@@ -53,7 +53,7 @@ def routed_mix(result: Result, queries: QuerySet, models: tuple[ModelSpec, ...])
     input_tokens = (called * queries.prompt_tokens[:, None].astype(np.float64)).sum(axis=0) / n
     output_tokens = (called * queries.output_tokens).sum(axis=0) / n
     mix = TokenMix(tuple(s.name for s in models), input_tokens, output_tokens, 0.0)
-    other = float(result.cost_usd.mean()) - mix.cost_per_query_usd(_prices(models))
+    other = float(result.cost_usd.mean(dtype=np.float64)) - mix.cost_per_query_usd(_prices(models))
     return TokenMix(mix.model_names, input_tokens, output_tokens, other)
 
 

@@ -30,11 +30,12 @@ class Signals:
     draws: dict[str, np.ndarray] = field(default_factory=dict)  # the random draws, reused by failure modes
 
     def __post_init__(self) -> None:
-        # column-major: routing reads one tier's column at a time
+        # column-major, float32: routing reads one tier's column at a time, and half the bytes
+        # (7 significant digits; sums are taken in float64)
         for name in ("path_cost_usd", "path_latency_ms"):
             value = getattr(self, name)
-            if not value.flags.f_contiguous:
-                object.__setattr__(self, name, np.asfortranarray(value))
+            if value.dtype != np.float32 or not value.flags.f_contiguous:
+                object.__setattr__(self, name, np.asfortranarray(value, dtype=np.float32))
 
     @property
     def staged(self) -> bool:

@@ -48,8 +48,8 @@ def sort_signals(signals: Signals, queries: QuerySet) -> SortedSignals:
     m = queries.n_models
     quality_prefix = np.zeros((len(order) + 1, m))
     cost_prefix = np.zeros((len(order) + 1, m))
-    np.cumsum(queries.quality[order], axis=0, out=quality_prefix[1:])
-    np.cumsum(signals.path_cost_usd[order], axis=0, out=cost_prefix[1:])
+    np.cumsum(queries.quality[order], axis=0, dtype=np.float64, out=quality_prefix[1:])
+    np.cumsum(signals.path_cost_usd[order], axis=0, dtype=np.float64, out=cost_prefix[1:])
     return SortedSignals(scores=signals.score[order], quality_prefix=quality_prefix, cost_prefix=cost_prefix)
 
 
@@ -88,7 +88,7 @@ def sweep(signals: Signals, queries: QuerySet, baselines: Baselines, points: int
             thresholds = thresholds[:1]
         results = [route(signals, queries, tuple(row)) for row in thresholds]
         quality = np.array([r.quality.mean(dtype=np.float64) for r in results])
-        cost = np.array([r.cost_usd.mean() for r in results])
+        cost = np.array([r.cost_usd.mean(dtype=np.float64) for r in results])
         strong = np.array([np.mean(r.tier == m - 1) for r in results])
     else:
         ss = sorted_signals if sorted_signals is not None else sort_signals(signals, queries)
@@ -100,7 +100,7 @@ def sweep(signals: Signals, queries: QuerySet, baselines: Baselines, points: int
         apgr=area_under_pgr(strong, gains), cpt50=cost_to_performance(strong, gains, 0.5),
         cpt80=cost_to_performance(strong, gains, 0.8),
         aiq=average_improvement_in_quality(
-            np.concatenate([cost, [baselines.cost_weak_usd.mean(), baselines.mean_cost_strong_usd]]),
+            np.concatenate([cost, [baselines.cost_weak_usd.mean(dtype=np.float64), baselines.mean_cost_strong_usd]]),
             np.concatenate([quality, [baselines.mean_quality_weak, baselines.mean_quality_strong]]),
         ),
     )
