@@ -183,6 +183,10 @@ def scenario_sidebar() -> Context | None:
     names = list(builtin_scenarios())
     options = names + [UPLOAD_PREFIX + name for name in uploads()]
     fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
+    if cfg.scenario not in options and "lab_scenario_warned" not in st.session_state:
+        st.session_state["lab_scenario_warned"] = True
+        kept = "uploads stay in the browser session that made them" if cfg.scenario.startswith(UPLOAD_PREFIX) else f"built-in: {', '.join(names)}"
+        st.session_state.setdefault("lab_url_problems", []).append(f"scenario '{cfg.scenario}' is not available here ({kept}); showing {fallback}")
     scenario_key = seed("scenario", cfg.scenario if cfg.scenario in options else fallback)
     if st.session_state[scenario_key] not in options:
         st.session_state[scenario_key] = fallback
