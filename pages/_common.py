@@ -332,8 +332,8 @@ def _calibrate(ctx: Context, strategy: str, sig: Signals) -> None:
     update_config(target_share=target)
 
 
-def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None) -> tuple[float, ...]:
-    """One slider per tier boundary and a "calibrate to X% strong calls" control (in the sidebar, or `where`)."""
+def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True) -> tuple[float, ...]:
+    """One slider per tier boundary (in the sidebar, or `where`), then the calibration control unless `calibrate` is False."""
     cfg = config()
     names = ctx.experiment.model_names
     defaults = thresholds_for(ctx.experiment, strategy, list(cfg.thresholds) if cfg.thresholds and cfg.strategy == strategy and len(cfg.thresholds) == len(names) - 1 else None)
@@ -353,19 +353,28 @@ def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None) ->
                 label = f"{names[k]} -> {names[k + 1]} above score"
             values.append(float(st.slider(label, 0.0, 1.0, step=0.01, key=key, format="%.2f", disabled=fixed,
                                           help="Queries whose score is above the threshold go to the stronger model.")))
-        if not fixed:
-            share_key = seed(f"share:{ctx.key}:{strategy}", round((cfg.target_share if cfg.target_share is not None else 0.3) * 100))
-            cols = st.columns([3, 2], vertical_alignment="bottom")
-            cols[0].number_input("Calibrate to % strong calls", 0, 100, step=5, key=share_key,
-                                 help="Sets the thresholds so that about this share of queries goes to the strongest model.")
-            cols[1].button("Calibrate", key=wkey(f"calibrate:{ctx.key}:{strategy}"), on_click=_calibrate, args=(ctx, strategy, sig), width="stretch")
-            achieved = st.session_state.get(f"lab_achieved:{ctx.key}:{strategy}")
-            if achieved is not None:
-                st.caption(f"Target {achieved[0]:.0%} strong calls; achieved {achieved[1]:.1%}.")
+    if calibrate:
+        calibrate_controls(ctx, strategy, sig, where)
     thresholds = tuple(values)
     if cfg.thresholds != thresholds:
         update_config(thresholds=thresholds)
     return thresholds
+
+
+def calibrate_controls(ctx: Context, strategy: str, sig: Signals, where=None) -> None:
+    """"Calibrate to X% strong calls": sets the threshold sliders; the share achieved is shown beside the target."""
+    if sig.fixed_tier is not None:
+        return
+    cfg = config()
+    with where if where is not None else st.sidebar:
+        share_key = seed(f"share:{ctx.key}:{strategy}", round((cfg.target_share if cfg.target_share is not None else 0.3) * 100))
+        cols = st.columns([3, 2], vertical_alignment="bottom")
+        cols[0].number_input("Calibrate to % strong calls", 0, 100, step=5, key=share_key,
+                             help="Sets the thresholds so that about this share of queries goes to the strongest model.")
+        cols[1].button("Calibrate", key=wkey(f"calibrate:{ctx.key}:{strategy}"), on_click=_calibrate, args=(ctx, strategy, sig), width="stretch")
+        achieved = st.session_state.get(f"lab_achieved:{ctx.key}:{strategy}")
+        if achieved is not None:
+            st.caption(f"Target {achieved[0]:.0%} strong calls; achieved {achieved[1]:.1%}.")
 
 
 def failure_controls(ctx: Context, strategy: str) -> dict[str, float]:

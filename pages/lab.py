@@ -19,6 +19,7 @@ common.show_url_problems()
 exp = ctx.experiment
 strategy, signals = common.strategy_control(ctx)
 threshold_box = st.sidebar.container()  # the live fragment draws the threshold sliders here, above the failure modes
+common.calibrate_controls(ctx, strategy, signals)  # outside the fragment: a calibration reruns the whole page
 failures = common.failure_controls(ctx, strategy)
 injected_world = common.world(ctx, strategy, signals, failures)
 
@@ -43,7 +44,7 @@ colour = run_colour(strategy)
 @st.fragment
 def live() -> None:
     """Thresholds and everything they move: reruns alone when a threshold slider moves."""
-    thresholds = common.threshold_controls(ctx, strategy, signals, where=threshold_box)
+    thresholds = common.threshold_controls(ctx, strategy, signals, where=threshold_box, calibrate=False)
     result, summary = run(exp, signals, thresholds)
     inj = run(injected_world.experiment, injected_world.signals, thresholds) if injected_world is not None else None
     label = f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
