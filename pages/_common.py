@@ -170,7 +170,9 @@ def uploads() -> dict[str, dict]:
 
 def add_upload(name: str, scenario: Scenario, queries) -> str:
     """Keep an uploaded log in this session and select it; returns its scenario option."""
-    digest = hashlib.sha256(np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes()).hexdigest()
+    # the cache key covers the outcomes and the scenario (prices entered differ between people uploading one file)
+    digest = hashlib.sha256(np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes()
+                            + scenario.model_dump_json().encode()).hexdigest()
     uploads()[name] = {"digest": digest, "scenario": scenario, "queries": queries}
     option = UPLOAD_PREFIX + name
     update_config(scenario=option, queries=None, strategy=None, thresholds=None)
