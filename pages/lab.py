@@ -39,6 +39,8 @@ strong = common.cached_reference(ctx.key, "always-strongest", exp)
 oracle = common.cached_reference(ctx.key, "oracle", exp)
 anchors = Anchors.of(exp.baselines, oracle)
 colour = run_colour(strategy)
+# Live charts redraw on every slider move: no mode bar (fewer nodes per redraw); hover, zoom and double-click stay.
+LIVE = {"displayModeBar": False}
 
 
 @st.fragment
@@ -58,10 +60,10 @@ def live() -> None:
 
     runs = [(label, result, summary)] + ([(inj_label, *inj)] if inj else [])
     left, right = st.columns(2)
-    left.plotly_chart(model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), theme=None, key="split_model")
+    left.plotly_chart(model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), theme=None, config=LIVE, key="split_model")
     right.plotly_chart(category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
                                              + ([(INJECTED_SUFFIX, category_split(inj[0], exp.queries))] if inj else []), exp.model_names),
-                       theme=None, key="split_category")
+                       theme=None, config=LIVE, key="split_category")
 
     def estimate(lbl: str, s, c: str, injected: bool = False, money: bool = False) -> Estimate:
         if money:
@@ -76,15 +78,15 @@ def live() -> None:
     bars_q += [estimate("always-strongest", strong, GREY), estimate("oracle", oracle, OKABE_ITO["black"])]
     bars_c += [estimate("always-strongest", strong, GREY, money=True), estimate("always-cheapest", weak, LIGHT_GREY, money=True)]
     left, right = st.columns(2)
-    left.plotly_chart(estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), theme=None, key="quality")
+    left.plotly_chart(estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), theme=None, config=LIVE, key="quality")
     right.plotly_chart(estimate_figure(bars_c, f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)", "cost per month (USD)", money=True),
-                       theme=None, key="monthly_cost")
+                       theme=None, config=LIVE, key="monthly_cost")
 
     curves = [Curve(strategy, strategy, clean_sweep)] + ([Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, injected_sweep, injected=True)] if inj else [])
     points = [Point(f"now: {label}", strategy, summary)] + ([Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True)] if inj else [])
     left, right = st.columns(2)
-    left.plotly_chart(frontier_figure(curves, anchors, points), theme=None, key="frontier")
-    right.plotly_chart(sweep_figure(curves, anchors, points), theme=None, key="sweep")
+    left.plotly_chart(frontier_figure(curves, anchors, points), theme=None, config=LIVE, key="frontier")
+    right.plotly_chart(sweep_figure(curves, anchors, points), theme=None, config=LIVE, key="sweep")
     st.caption(
         f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
         f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. Intervals are 95% (bootstrap over queries)."
