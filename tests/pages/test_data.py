@@ -51,8 +51,7 @@ def test_a_bad_upload_gets_one_clear_message_and_the_scenario_stays(case):
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(monkeypatch):
     import lab.outcomes
 
-    monkeypatch.setattr(lab.outcomes, "MAX_OUTCOME_LOG_BYTES", 1_000)
-    import pages.data  # noqa: F401  (the page reads the limit from lab.outcomes at run time)
+    monkeypatch.setattr(lab.outcomes, "MAX_OUTCOME_LOG_BYTES", 1_000)  # the page reads the limit on every run
 
     at = open_app(page="data")
     at.get("file_uploader")[0].upload("big.csv", _csv(_log(500)), "text/csv").run()
