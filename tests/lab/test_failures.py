@@ -37,7 +37,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "classifier-other-domain": {"quality": -1, "quality_retained": -1},
     "overconfident-scorer": {"quality": -1, "cost_per_query_usd": -1, "strong_share": -1},
     "underconfident-scorer": {"cost_per_query_usd": +1, "strong_share": +1, "latency_p95_ms": +1},
-    "scorer-loses-discrimination": {"quality": -1, "strong_share": -1},
+    # the strong share moves toward where the collapsed scores fall relative to the threshold: no fixed sign
+    "scorer-loses-discrimination": {"quality": -1},
     "llm-router-malformed": {"cost_per_query_usd": +1, "strong_share": +1},
     "llm-router-slow": {"latency_p50_ms": +1, "latency_p95_ms": +1, "cost_per_query_usd": 0, "quality": 0},
 }
