@@ -270,9 +270,33 @@ def context() -> Context:
     """The experiment chosen in the sidebar; stops the page with the reason when there is none."""
     ctx = st.session_state.get(CONTEXT_KEY)
     if ctx is None:
-        st.error(st.session_state.get("lab_context_error") or "No scenario loaded: pick one in the sidebar.", icon=":material/error:")
+        problem = st.session_state.get("lab_context_error")
+        st.error(problem or "No scenario loaded: pick one in the sidebar.", icon=":material/error:")
+        if problem and "routing-lab data download" in problem:
+            offer_download()
         st.stop()
     return ctx
+
+
+def offer_download() -> None:
+    """Offer to fetch the public data sets (13 MB) from their pinned upstream commits, sha256-checked."""
+    from lab.datadir import download, resolve_data_dir
+
+    target = resolve_data_dir(data_dir_setting() or None)
+    st.info(f"The lab can download RouteLLM's and RouterArena's recorded outcomes (about 13 MB) from their pinned "
+            f"upstream commits, check each file's sha256 and keep them in {target.path} ({target.origin}).",
+            icon=":material/download:")
+    if st.button("Download the public data", key="lab_download_data"):
+        with st.status("Downloading ...", expanded=True) as box:
+            try:
+                report = download(data_dir_setting() or None, progress=box.write)
+            except LabError as exc:  # offline, HTTP error or checksum mismatch: one clear line
+                box.update(label="Download failed", state="error")
+                st.error(str(exc), icon=":material/cloud_off:")
+                return
+            box.update(label=f"Downloaded {len(report.fetched)} file(s) into {report.data_dir}", state="complete")
+        cached_experiment.clear()
+        st.rerun()
 
 
 def show_url_problems() -> None:

@@ -62,7 +62,7 @@ def live() -> None:
     left, right = st.columns(2)
     left.plotly_chart(model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), theme=None, config=LIVE, key="split_model")
     right.plotly_chart(category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
-                                             + ([(INJECTED_SUFFIX, category_split(inj[0], exp.queries))] if inj else []), exp.model_names),
+                                             + ([(INJECTED_SUFFIX, category_split(inj[0], injected_world.experiment.queries))] if inj else []), exp.model_names),
                        theme=None, config=LIVE, key="split_category")
 
     def estimate(lbl: str, s, c: str, injected: bool = False, money: bool = False) -> Estimate:

@@ -108,3 +108,38 @@ def test_a_missing_data_directory_is_a_message_not_a_traceback(tmp_path, fresh_e
     at = open_app({"scenario": "routellm-mmlu"})
     assert not at.exception
     assert at.error and "routellm" in at.error[0].value.lower()
+
+
+def test_missing_data_is_offered_for_download_and_offline_is_said_plainly(tmp_path, fresh_env):
+    import urllib.error
+
+    import lab.datadir
+
+    fresh_env.setenv("ROUTING_LAB_DATA", str(tmp_path))
+    fresh_env.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def offline(url: str) -> bytes:
+        raise urllib.error.URLError("no route to host")
+
+    fresh_env.setattr(lab.datadir, "_fetch_url", offline)  # no network in tests: the machine is offline
+    at = open_app({"scenario": "routellm-mmlu"})
+    assert any("13 MB" in i.value and "sha256" in i.value for i in at.info)
+    widget(at.button, "Download the public data").click().run()
+    assert not at.exception
+    assert any("offline" in e.value and "cannot reach" in e.value for e in at.error)
+    assert not list(tmp_path.rglob("*.csv"))
+
+
+def test_a_download_lands_the_files_and_opens_the_scenario(tmp_path, fresh_env, data_dir):
+    import lab.datadir
+
+    fresh_env.setenv("ROUTING_LAB_DATA", str(tmp_path))
+    fresh_env.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    by_url = {lab.datadir.upstream_of(path).url(path): data_dir / path for path in lab.datadir.manifest()}
+    fresh_env.setattr(lab.datadir, "_fetch_url", lambda url: by_url[url].read_bytes())  # upstream, served locally
+    at = open_app({"scenario": "routellm-gsm8k"})
+    assert at.error
+    widget(at.button, "Download the public data").click().run()
+    assert not at.exception and not at.error
+    assert (tmp_path / "routellm").is_dir()
+    assert at.get("plotly_chart")
