@@ -43,13 +43,14 @@ class Sweep:
 
 
 def sort_signals(signals: Signals, queries: QuerySet) -> SortedSignals:
-    """The one-time sort of a one-score-per-query strategy."""
-    order = np.argsort(signals.score, kind="stable")
-    m = queries.n_models
-    quality_prefix = np.zeros((len(order) + 1, m))
-    cost_prefix = np.zeros((len(order) + 1, m))
-    np.cumsum(queries.quality[order], axis=0, dtype=np.float64, out=quality_prefix[1:])
-    np.cumsum(signals.path_cost_usd[order], axis=0, dtype=np.float64, out=cost_prefix[1:])
+    """The one-time sort of a one-score-per-query strategy (ties in any order: thresholds never split them)."""
+    order = np.argsort(signals.score)
+    n, m = len(order), queries.n_models
+    quality_prefix = np.zeros((n + 1, m))
+    cost_prefix = np.zeros((n + 1, m))
+    for j in range(m):  # column by column: each gather reads one contiguous column
+        np.cumsum(queries.quality[:, j][order], dtype=np.float64, out=quality_prefix[1:, j])
+        np.cumsum(signals.path_cost_usd[:, j][order], dtype=np.float64, out=cost_prefix[1:, j])
     return SortedSignals(scores=signals.score[order], quality_prefix=quality_prefix, cost_prefix=cost_prefix)
 
 
