@@ -17,6 +17,20 @@ def default_experiment():
 
 
 @pytest.fixture(scope="session")
+def experiment(default_experiment):
+    """The default experiment, under the name the failure, calibration and guardrail tests use."""
+    return default_experiment
+
+
+@pytest.fixture(scope="session")
+def cascade(default_experiment):
+    """The default experiment's clean cascade signals."""
+    from lab.experiment import signals_for
+
+    return signals_for(default_experiment, "cascade")
+
+
+@pytest.fixture(scope="session")
 def litellm_module():
     """litellm itself, imported offline (slow: once per session)."""
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"

@@ -19,18 +19,6 @@ from lab.failures import World, inject
 from lab.scenario import load_scenario
 
 
-@pytest.fixture(scope="module")
-def experiment(default_experiment):
-    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
-    return default_experiment
-
-
-@pytest.fixture(scope="module")
-def cascade(experiment):
-    """The clean cascade signals."""
-    return signals_for(experiment, "cascade")
-
-
 def test_reliability_of_known_confidences():
     rng = np.random.default_rng(1)
     confidence = rng.random(200_000)

@@ -45,12 +45,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 
 @pytest.fixture(scope="module")
-def experiment(default_experiment):
-    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
-    return default_experiment
-
-
-@pytest.fixture(scope="module")
 def signals(experiment):
     """Each strategy's clean signals, computed once."""
     cache: dict = {}

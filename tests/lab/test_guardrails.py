@@ -20,18 +20,6 @@ from lab.guardrails import (
 from lab.routing import Result
 
 
-@pytest.fixture(scope="module")
-def experiment(default_experiment):
-    """The default scenario (customer-support, 10,000 queries), built once per session (tests/lab/conftest.py)."""
-    return default_experiment
-
-
-@pytest.fixture(scope="module")
-def cascade(experiment):
-    """The clean cascade signals."""
-    return signals_for(experiment, "cascade")
-
-
 def _result(quality: np.ndarray, cost: np.ndarray | None = None) -> Result:
     n = len(quality)
     return Result("hand-made", (0.5,), np.zeros(n, np.int8), quality.astype(float), np.ones(n) if cost is None else cost, np.ones(n), False)
