@@ -1,5 +1,5 @@
 """Pure plotly figure builders: one template, one palette, labelled axes with units (see style.py).
 
-Builders take engine objects (Summary, Sweep, tables of aggregates) and return go.Figure; they never
-import streamlit, so tests read their data without a browser.
+Builders take engine objects (Summary, Sweep, tables of aggregates) and return go.Figure; Streamlit
+is never imported here, so tests read their data without a browser.
 """
