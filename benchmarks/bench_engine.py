@@ -6,17 +6,17 @@ Run: uv run python benchmarks/bench_engine.py  (prints medians, ratios and pass/
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lab.experiment import build_experiment, run, signals_for, sweep_for  # noqa: E402
+from timing import median_seconds  # noqa: E402
 from lab.models import ModelSpec  # noqa: E402
 from lab.routing import route  # noqa: E402
 from lab.scenario import load_scenario  # noqa: E402
@@ -27,13 +27,7 @@ N = 1_000_000
 
 def median_ms(fn, repeats: int) -> float:
     """Median wall time of `fn` in milliseconds over `repeats` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return median_seconds(fn, repeats) * 1000
 
 
 def naive_simulate(score, quality, path_cost, path_latency, threshold: float) -> tuple[float, float, float, float]:
@@ -56,16 +50,11 @@ def naive_bootstrap_replicate(quality, cost, base_cost, rng) -> tuple[float, flo
     n = len(quality)
     total_q = total_c = total_b = 0.0
     for _ in range(n):
-        i = rng_index(rng, n)
+        i = int(rng.random() * n)
         total_q += quality[i]
         total_c += cost[i]
         total_b += base_cost[i]
     return total_q / n, total_c / n, 1 - total_c / total_b
-
-
-def rng_index(rng, n: int) -> int:
-    """One uniform index, as a per-query loop draws it."""
-    return int(rng.random() * n)
 
 
 def naive_sweep(score, quality, path_cost, thresholds) -> list[tuple[float, float]]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +20,10 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lab.outcomes import parse_outcome_log  # noqa: E402
+from timing import median_seconds as median_s  # noqa: E402
 
 TARGET_S = 5.0
 TARGET_BYTES = 50_000_000
@@ -88,17 +88,6 @@ def naive_load(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     quality = np.array([[r.quality[m] for m in MODELS] for r in rows])
     cost = np.array([[r.cost_usd[m] for m in MODELS] for r in rows])
     return quality, cost
-
-
-def median_s(fn, repeats: int) -> float:
-    """Median wall time in seconds over `repeats` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -83,8 +83,7 @@ def sweep(signals: Signals, queries: QuerySet, baselines: Baselines, points: int
     m = queries.n_models
     shares = np.linspace(0.0, 1.0, max(points, 2))
     if signals.fixed_tier is not None or signals.staged:
-        base = np.linspace(0.0, 1.0, max(points, 2))[::-1]
-        thresholds = np.repeat(base[:, None], m - 1, axis=1)
+        thresholds = np.repeat(shares[::-1, None], m - 1, axis=1)
         if signals.fixed_tier is not None:
             thresholds = thresholds[:1]
         results = [route(signals, queries, tuple(row)) for row in thresholds]
