@@ -11,10 +11,12 @@ from pathlib import Path
 import streamlit as st
 
 from pages import _common as common
+from pages._live_chart import preload_plotly
 
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded")
+preload_plotly()
 
 PAGES = [
     st.Page(HERE / "pages" / "lab.py", title="Lab", icon=":material/tune:", default=True),

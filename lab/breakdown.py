@@ -6,15 +6,18 @@ browser, never a row per query.
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from lab.queryset import QuerySet
 from lab.routing import Result, explain_routes
 from lab.signals import Signals
 from lab.strategies import oracle_tiers
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Misroute = Literal["all", "under", "over", "right"]
 MISROUTE_LABELS: dict[str, str] = {
@@ -25,19 +28,23 @@ MISROUTE_LABELS: dict[str, str] = {
 }
 
 
-def category_split(result: Result, queries: QuerySet) -> pd.DataFrame:
-    """Per category and model: queries served and their share of the category (long format)."""
-    codes, names = pd.factorize(queries.category, sort=True)
-    m = queries.n_models
-    counts = np.bincount(codes.astype(np.int64) * m + result.tier.astype(np.int64), minlength=len(names) * m).reshape(len(names), m)
+@dataclass(frozen=True, eq=False)
+class CategorySplit:
+    """Who served each category: queries served per (category, model) and their share of the category."""
+
+    categories: tuple[str, ...]  # (k,) sorted
+    model_names: tuple[str, ...]  # (m,) cheapest first
+    n_served: np.ndarray  # (k, m) int: queries of category c served by model j
+    share: np.ndarray  # (k, m) float in [0, 1]: n_served / the category's queries; each row sums to 1
+
+
+def category_split(result: Result, queries: QuerySet) -> CategorySplit:
+    """Per category and model: queries served and their share of the category."""
+    k, m = len(queries.categories), queries.n_models
+    cell = queries.category_codes * m + result.tier.astype(np.intp)
+    counts = np.bincount(cell, minlength=k * m).reshape(k, m)
     totals = counts.sum(axis=1, keepdims=True)
-    return pd.DataFrame({
-        "category": np.repeat(np.asarray(names, dtype=object), m),
-        "model": np.tile(np.asarray(queries.model_names, dtype=object), len(names)),
-        "tier": np.tile(np.arange(m), len(names)),
-        "queries": counts.ravel(),
-        "share": (counts / np.maximum(totals, 1)).ravel(),
-    })
+    return CategorySplit(queries.categories, queries.model_names, counts, counts / np.maximum(totals, 1))
 
 
 def misroutes(result: Result, queries: QuerySet) -> np.ndarray:
@@ -64,6 +71,8 @@ def misroute_counts(result: Result, queries: QuerySet) -> dict[str, int]:
 
 def decisions_table(signals: Signals, result: Result, queries: QuerySet, index: np.ndarray) -> pd.DataFrame:
     """The listed queries' decisions: text, score, model served, its quality, the best cheapest model, the reason."""
+    import pandas as pd  # here, not at module level: the Lab page's path never needs pandas
+
     index = np.asarray(index, dtype=np.intp)
     names = np.asarray(queries.model_names, dtype=object)
     best = oracle_tiers(queries)[index]

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.special import expit, logit
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -24,6 +23,7 @@ from sklearn.metrics import roc_auc_score
 from lab.errors import LabError
 from lab.experiment import Experiment, run
 from lab.failures import World, inject
+from lab.links import logit, sigmoid
 from lab.metrics import Summary
 from lab.signals import Signals
 
@@ -102,7 +102,7 @@ def fit_apply(method: RecalibrationMethod, fit_confidence: np.ndarray, fit_good:
         x_fit = logit(np.clip(fit_confidence, _CLIP, 1 - _CLIP))[:, None]
         model = LogisticRegression(C=1e6, max_iter=1_000).fit(x_fit, fit_good)
         x = logit(np.clip(apply_confidence, _CLIP, 1 - _CLIP))
-        return expit(model.coef_[0, 0] * x + model.intercept_[0])
+        return sigmoid(model.coef_[0, 0] * x + model.intercept_[0])
     if method == "isotonic":
         model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
         return model.fit(fit_confidence, fit_good).predict(apply_confidence)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lab.errors import LabError
 
-APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
+SERVER_FILE = Path(__file__).resolve().parent.parent / "server.py"  # st.App around app.py
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -238,10 +238,10 @@ def _list(what: str) -> None:
 
 
 def _start_app(port: int | None, headless: bool) -> int:
-    """Replace this process with `python -m streamlit run app.py` (lab/ itself never imports streamlit)."""
+    """Replace this process with `python -m streamlit run server.py` (lab/ itself never imports streamlit)."""
     import os
 
-    argv = [sys.executable, "-m", "streamlit", "run", str(APP_FILE)]
+    argv = [sys.executable, "-m", "streamlit", "run", str(SERVER_FILE)]
     if port is not None:
         argv += ["--server.port", str(port)]
     if headless:

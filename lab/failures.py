@@ -22,13 +22,13 @@ from typing import Callable
 
 import numpy as np
 from pydantic import BaseModel
-from scipy.special import expit, logit
 
 from lab.bootstrap import interval, replicate_means
 from lab.calls import CallTable
 from lab.classifier import cross_fit_scores
 from lab.errors import LabError
 from lab.experiment import Experiment, run, signals_for, thresholds_for
+from lab.links import logit, sigmoid
 from lab.metrics import DAYS_PER_MONTH, Summary, baselines_of
 from lab.queryset import QuerySet
 from lab.routing import Result
@@ -334,7 +334,7 @@ def _classifier_other_domain(world: World, severity: float, rng: np.random.Gener
     rho = 1.0 - severity
     unrelated = rng.standard_normal(z.shape)
     moved = (1 - severity) * centre + severity * logit(FOREIGN_POSITIVE_RATE)
-    score = expit(moved + rho * (z - centre) + np.sqrt(1 - rho**2) * spread * unrelated)
+    score = sigmoid(moved + rho * (z - centre) + np.sqrt(1 - rho**2) * spread * unrelated)
     return world.replace(signals=signals.replace(score=score)).noted(
         f"classifier from another domain: {severity:.0%} of its log-odds come from features unrelated to this traffic, "
         f"with that domain's base rate ({FOREIGN_POSITIVE_RATE:.0%})"

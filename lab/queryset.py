@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from lab.errors import LabError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +73,17 @@ class QuerySet:
         """Number of models m."""
         return int(self.quality.shape[1])
 
+    @cached_property
+    def categories(self) -> tuple[str, ...]:
+        """The distinct categories, sorted; computed once per query set."""
+        return tuple(sorted(set(self.category.tolist())))
+
+    @cached_property
+    def category_codes(self) -> np.ndarray:
+        """Per query, the position of its category in `categories`; computed once per query set."""
+        position = {name: k for k, name in enumerate(self.categories)}
+        return np.fromiter(map(position.__getitem__, self.category), dtype=np.intp, count=self.n_queries)
+
     def take(self, index: np.ndarray, name: str | None = None) -> QuerySet:
         """The queries at `index` (positions or a boolean mask), as a new QuerySet."""
         return QuerySet(
@@ -86,6 +101,8 @@ class QuerySet:
 
     def to_frame(self, index: np.ndarray | slice | None = None) -> pd.DataFrame:
         """The queries (all, or those at `index`) as a display table, one quality column per model."""
+        import pandas as pd  # here, not at module level: the engine's default path never needs pandas
+
         sel = slice(None) if index is None else index
         frame = pd.DataFrame(
             {

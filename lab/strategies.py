@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.special import expit, logit, ndtri
 
 from lab.calls import CallTable, call_cost_usd, call_latency_ms
 from lab.classifier import RouterClassifier, cross_fit_scores
 from lab.errors import LabError
+from lab.links import logit, normal_quantile, sigmoid
 from lab.models import ModelSpec
 from lab.queryset import QuerySet
 from lab.scenario import CascadeKnobs, LlmRouterKnobs, SignalKnobs
@@ -103,10 +103,10 @@ def cascade_confidence(good: np.ndarray, noise: np.ndarray, auroc: float, temper
     Calibrated confidence is the posterior sigmoid(mu s + logit(prior)); temperature < 1 or a
     positive bias makes it overconfident.
     """
-    mu = np.sqrt(2.0) * ndtri(min(max(auroc, 0.5), 1 - 1e-9))
+    mu = np.sqrt(2.0) * normal_quantile(min(max(auroc, 0.5), 1 - 1e-9))
     prior = np.clip(good.mean(axis=0, keepdims=True), _PRIOR_CLIP, 1 - _PRIOR_CLIP)
     s = mu * (good - 0.5) + noise
-    return expit((mu * s + logit(prior)) / temperature + bias_logit)
+    return sigmoid((mu * s + logit(prior)) / temperature + bias_logit)
 
 
 def _fixed(strategy: str, description: str, tiers: np.ndarray, calls: CallTable) -> Signals:

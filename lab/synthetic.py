@@ -9,8 +9,8 @@ as in recorded data.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, ndtr
 
+from lab.links import normal_cdf, sigmoid
 from lab.models import ModelSpec
 from lab.queryset import QuerySet
 from lab.scenario import SyntheticSource
@@ -23,7 +23,7 @@ _CONTEXT_LENGTH_SD = 0.6  # log-normal spread of attached-context lengths
 
 def answer_probability(ability: np.ndarray, difficulty: np.ndarray, slope: float) -> np.ndarray:
     """P(correct) for every (query, model): sigmoid(slope * (ability - difficulty)), shape (n, m)."""
-    return expit(slope * (ability[None, :] - difficulty[:, None]))
+    return sigmoid(slope * (ability[None, :] - difficulty[:, None]))
 
 
 def generate_queryset(source: SyntheticSource, models: list[ModelSpec], seed: int, name: str) -> QuerySet:
@@ -67,7 +67,7 @@ def generate_queryset(source: SyntheticSource, models: list[ModelSpec], seed: in
     for j in range(m):  # one column (model) at a time keeps the peak memory at O(n)
         latent = rho * common + np.sqrt(1 - rho**2) * outcome_rng.standard_normal(n)
         p_good = answer_probability(ability[j : j + 1], difficulty, source.capability.slope)[:, 0]
-        quality[:, j] = ndtr(latent) < p_good
+        quality[:, j] = normal_cdf(latent) < p_good
     del common, latent, p_good
 
     output_mean = np.array([cat.output_tokens_mean for cat in cats])[category_index]

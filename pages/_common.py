@@ -98,6 +98,26 @@ def cached_reference(key: str, strategy: str, _experiment: Experiment) -> Summar
     return run(_experiment, signals, thresholds_for(_experiment, strategy))[1]
 
 
+def experiment_key(name: str, n_queries: int | None, data_dir: str) -> str:
+    """The cache key of a built-in scenario's experiment at a size, with its data directory."""
+    return f"{name}|{n_queries}|{data_dir}"
+
+
+def warm_default() -> None:
+    """Fill the caches the default Lab page's first run reads (experiment, signals, sweep, baselines), and
+    import what its charts need. server.py calls this in a thread when the server starts; no session needed."""
+    data_dir = os.environ.get("ROUTING_LAB_DATA", "").strip()
+    experiment = cached_experiment(DEFAULT_SCENARIO, None, data_dir or None)
+    key = experiment_key(DEFAULT_SCENARIO, None, data_dir)
+    strategy = experiment.scenario.defaults.strategy
+    cached_sweep(key, strategy, (), experiment, cached_signals(key, strategy, experiment))
+    for reference in ("always-cheapest", "always-strongest", "oracle"):
+        cached_reference(key, reference, experiment)
+    from lab.figures.style import build
+
+    build([{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up")  # plotly imports its validators on first use
+
+
 def scenario_by_name(name: str) -> Scenario:
     """A built-in scenario by name (cached, re-read when its file changes)."""
     files = builtin_scenarios()
@@ -221,7 +241,7 @@ def scenario_sidebar() -> Context | None:
             key = f"upload|{item['digest']}"
         else:
             experiment = cached_experiment(choice, n_queries, data_dir or None)
-            key = f"{choice}|{n_queries}|{data_dir}"
+            key = experiment_key(choice, n_queries, data_dir)
     except LabError as exc:
         st.session_state[CONTEXT_KEY] = None
         st.session_state["lab_context_error"] = str(exc)

@@ -12,6 +12,7 @@ from lab.figures.routing import category_split_figure, model_split_figure
 from lab.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, run_colour
 from lab.kpis import kpi_cards
 from pages import _common as common
+from pages._live_chart import live_chart
 
 common.page("lab")
 ctx = common.context()
@@ -60,10 +61,10 @@ def live() -> None:
 
     runs = [(label, result, summary)] + ([(inj_label, *inj)] if inj else [])
     left, right = st.columns(2)
-    left.plotly_chart(model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), theme=None, config=LIVE, key="split_model")
-    right.plotly_chart(category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
-                                             + ([(INJECTED_SUFFIX, category_split(inj[0], injected_world.experiment.queries))] if inj else []), exp.model_names),
-                       theme=None, config=LIVE, key="split_category")
+    live_chart(left, model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), key="split_model", config=LIVE)
+    live_chart(right, category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
+                                            + ([(INJECTED_SUFFIX, category_split(inj[0], injected_world.experiment.queries))] if inj else []), exp.model_names),
+               key="split_category", config=LIVE)
 
     def estimate(lbl: str, s, c: str, injected: bool = False, money: bool = False) -> Estimate:
         if money:
@@ -78,15 +79,15 @@ def live() -> None:
     bars_q += [estimate("always-strongest", strong, GREY), estimate("oracle", oracle, OKABE_ITO["black"])]
     bars_c += [estimate("always-strongest", strong, GREY, money=True), estimate("always-cheapest", weak, LIGHT_GREY, money=True)]
     left, right = st.columns(2)
-    left.plotly_chart(estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), theme=None, config=LIVE, key="quality")
-    right.plotly_chart(estimate_figure(bars_c, f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)", "cost per month (USD)", money=True),
-                       theme=None, config=LIVE, key="monthly_cost")
+    live_chart(left, estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), key="quality", config=LIVE)
+    live_chart(right, estimate_figure(bars_c, f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)", "cost per month (USD)", money=True),
+               key="monthly_cost", config=LIVE)
 
     curves = [Curve(strategy, strategy, clean_sweep)] + ([Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, injected_sweep, injected=True)] if inj else [])
     points = [Point(f"now: {label}", strategy, summary)] + ([Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True)] if inj else [])
     left, right = st.columns(2)
-    left.plotly_chart(frontier_figure(curves, anchors, points), theme=None, config=LIVE, key="frontier")
-    right.plotly_chart(sweep_figure(curves, anchors, points), theme=None, config=LIVE, key="sweep")
+    live_chart(left, frontier_figure(curves, anchors, points), key="frontier", config=LIVE)
+    live_chart(right, sweep_figure(curves, anchors, points), key="sweep", config=LIVE)
     st.caption(
         f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
         f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. Intervals are 95% (bootstrap over queries)."

@@ -1,6 +1,8 @@
-"""Rules of the house, checked on the source: lab/ never imports streamlit, no global random state."""
+"""Rules of the house, checked on the source: lab/ never imports streamlit, no global random state; the Lab page starts light."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,3 +54,39 @@ def test_litellm_is_never_imported_at_module_level_in_lab():
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "litellm":
                 offenders.append(path.name)
     assert offenders == []
+
+
+LAB_PAGE_PATH = """
+import sys
+import pages._common, lab.breakdown, lab.figures.frontier, lab.figures.outcomes, lab.figures.routing, lab.figures.style, lab.kpis, lab.experiment
+from lab.breakdown import category_split
+from lab.experiment import build_experiment, run, signals_for, sweep_for, thresholds_for
+from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.figures.outcomes import Estimate, estimate_figure
+from lab.figures.routing import category_split_figure, model_split_figure
+from lab.kpis import kpi_cards
+from lab.scenario import load_scenario
+from lab.sweep import sort_signals
+
+exp = build_experiment(load_scenario("customer-support"))
+signals = signals_for(exp, "cascade")
+sweep = sweep_for(exp, signals, sorted_signals=sort_signals(signals, exp.queries))
+weak, strong, oracle = (run(exp, signals_for(exp, s), thresholds_for(exp, s))[1] for s in ("always-cheapest", "always-strongest", "oracle"))
+result, summary = run(exp, signals, thresholds_for(exp, "cascade"))
+kpi_cards(summary)
+anchors, curves, points = Anchors.of(exp.baselines, oracle), [Curve("cascade", "cascade", sweep)], [Point("now", "cascade", summary)]
+model_split_figure([("now", summary.call_share)], exp.model_names)
+category_split_figure([("now", category_split(result, exp.queries))], exp.model_names)
+estimate_figure([Estimate(n, s.quality, *s.quality_ci) for n, s in (("weak", weak), ("now", summary), ("strong", strong))], "q", "quality (0-1)")
+estimate_figure([Estimate(n, s.monthly_cost_usd, *s.monthly_cost_ci) for n, s in (("now", summary), ("strong", strong))], "c", "USD", money=True)
+frontier_figure(curves, anchors, points)
+sweep_figure(curves, anchors, points)
+print(sorted(m for m in ("pandas", "scipy", "sklearn") if m in sys.modules))
+"""
+
+
+def test_the_lab_pages_cold_path_imports_neither_pandas_nor_scipy():
+    # pandas (~2 s) and scipy.special (~0.6 s) dominated the first page load: the Lab page's imports, the
+    # default experiment, the cascade's signals, sweep and runs, and its six figures must not need them
+    out = subprocess.run([sys.executable, "-c", LAB_PAGE_PATH], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

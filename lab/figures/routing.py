@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 import plotly.graph_objects as go
 
+from lab.breakdown import CategorySplit
 from lab.figures.style import INJECTED_PATTERN, INJECTED_SUFFIX, build, label_margin, model_colours, wrap
 
 
@@ -31,23 +32,33 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
     return build(data, layout, "Routing split per model", height=150 + 60 * len(runs), left=label_margin(wrapped))
 
 
-def category_split_figure(runs: list[tuple[str, pd.DataFrame]], model_names: tuple[str, ...]) -> go.Figure:
+def _rows_in(split: CategorySplit, order: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The split's (share, n_served) rows for the categories in `order`; nan where a category is absent."""
+    position = {name: k for k, name in enumerate(split.categories)}
+    rows = np.array([position.get(name, -1) for name in order], dtype=np.intp)
+    if np.all(rows >= 0):
+        return split.share[rows], split.n_served[rows]
+    present = (rows >= 0)[:, None]
+    return np.where(present, split.share[rows], np.nan), np.where(present, split.n_served[rows], np.nan)
+
+
+def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tuple[str, ...]) -> go.Figure:
     """Per category, the share served by each model; one panel per run (clean, with failures)."""
     colours = model_colours(model_names)
     first = runs[0][1]
-    strongest = first[first["tier"] == first["tier"].max()].set_index("category")["share"]
-    order = list(strongest.sort_values(ascending=False).index)  # most escalated category on top
+    escalated = np.argsort(-first.share[:, -1], kind="stable")  # most escalated category on top, ties by name
+    order = [first.categories[k] for k in escalated]
     gap = 0.04
     width = (1 - gap * (len(runs) - 1)) / len(runs)
     data, layout = [], dict(barmode="stack")
-    for col, (label, frame) in enumerate(runs):
+    for col, (label, split) in enumerate(runs):
         suffix = "" if col == 0 else str(col + 1)
-        for model in model_names:
-            part = frame[frame["model"] == model].set_index("category").reindex(order)
+        share, n_served = _rows_in(split, order)
+        for j, model in enumerate(model_names):
             data.append(dict(
-                type="bar", name=model, y=order, x=part["share"].to_numpy() * 100, orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                type="bar", name=model, y=order, x=share[:, j] * 100, orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                 marker=dict(color=colours[model], pattern=dict(shape=INJECTED_PATTERN if INJECTED_SUFFIX in label else "")),
-                legendgroup=model, showlegend=col == 0, customdata=part["queries"].to_numpy(),
+                legendgroup=model, showlegend=col == 0, customdata=n_served[:, j],
                 hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% (%{{customdata:,}} queries)<extra>{label}</extra>",
             ))
         axis_title = "share of the category (%)" if len(runs) == 1 else f"{label}: share (%)"

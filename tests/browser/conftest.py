@@ -23,6 +23,6 @@ def browser():
 
 @pytest.fixture(scope="module")
 def app_url(browser):
-    """The base URL of `streamlit run app.py` on a free port (started once per module)."""
+    """The base URL of `streamlit run server.py` on a free port (started once per module)."""
     with streamlit_server() as (base, _):
         yield base

@@ -1,4 +1,4 @@
-"""Drive the real app: start `streamlit run app.py` on a free port, open Debian's chromium via Playwright.
+"""Drive the real app: start `streamlit run server.py` (what `uv run routing-lab` starts) on a free port, open Debian's chromium via Playwright.
 
 Shared by the browser tests and benchmarks/bench_app_browser.py. Chromium flags follow FIELD-NOTES.md.
 """
@@ -44,14 +44,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path | None = None) -> Iterator[tuple[str, float]]:
-    """A running `streamlit run app.py` (or `script`): yields (base URL, seconds from launch to healthy); stops it after."""
+    """A running `streamlit run server.py` (or `script`): yields (base URL, seconds from launch to healthy); stops it after."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"), "--server.port", str(port), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "server.py"), "--server.port", str(port), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=None if env.get("ROUTING_LAB_WARM_LOG") else subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -93,7 +93,7 @@ def chromium() -> Iterator[object]:
 def wait_for_app(page, min_charts: int = 1, timeout_ms: float = 90_000) -> None:
     """Wait until the script has finished and at least `min_charts` plotly charts are drawn."""
     page.wait_for_function(
-        f"""() => document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length >= {min_charts}
+        f"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(el => el.querySelector('.main-svg')).length >= {min_charts}
             && document.querySelector('[data-test-script-state="notRunning"]') !== null""",
         timeout=timeout_ms,
     )
@@ -111,7 +111,7 @@ def wait_idle(page, quiet_ms: float = 400, timeout_ms: float = 60_000) -> float:
 def chart_signature(page) -> list[str]:
     """The drawn charts' data, shapes and annotations, as text, to tell whether they changed."""
     return page.evaluate(
-        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
               .map(el => JSON.stringify([(el.data || []).map(t => [t.x, t.y]), (el.layout || {}).shapes || [], ((el.layout || {}).annotations || []).map(a => [a.x, a.text])]))"""
     )
 

@@ -1,11 +1,18 @@
 """The app in a real browser: every page draws without an exception box, a threshold slider changes the
-charts, and two sessions side by side do not share state. Screenshots go to artifacts/browser/."""
+charts (redrawn in place, not remounted), two sessions side by side do not share state, and plain
+`streamlit run app.py` still draws the same charts. Screenshots go to artifacts/browser/."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, chart_signature, exceptions, wait_for_app, wait_idle
+import gzip
+import urllib.request
+
+from pages._live_chart import PLOTLY_JS_ROUTE, plotly_js_path
+from tests.browser.harness import (
+    ARTIFACTS, MUTATION_PROBE, REPO, chart_signature, exceptions, streamlit_server, wait_for_app, wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +56,7 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         for title, shows in PAGES.items():
             page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
             if shows == "chart":
-                page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=90_000)
+                page.wait_for_selector('.js-plotly-plot .main-svg', timeout=90_000)
             else:
                 page.wait_for_selector('[data-testid="stDataFrame"]', timeout=90_000)
             page.evaluate(MUTATION_PROBE)
@@ -68,8 +75,11 @@ def test_moving_a_threshold_changes_every_live_chart(browser, app_url):
         wait_idle(page)
         before_value = _threshold_value(page)
         before = chart_signature(page)
+        page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach((el, i) => { el.__drawnBefore = i; })")
         _move_threshold(page, "ArrowRight", 10)
         after = chart_signature(page)
+        kept = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => el.__drawnBefore)")
+        assert kept == list(range(6)), "every chart is redrawn in place (Plotly.react), not replaced by a new one"
         assert _threshold_value(page) != before_value
         assert len(after) == len(before) == 6
         changed = [b != a for b, a in zip(before, after)]
@@ -129,3 +139,30 @@ def test_the_downloaded_report_draws_its_charts_offline(browser, app_url):
         offline.context.close()
     finally:
         context.close()
+
+
+def test_the_server_serves_the_plotly_package_s_plotly_js(app_url):
+    request = urllib.request.Request(app_url + PLOTLY_JS_ROUTE, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/javascript")
+        assert response.headers["Content-Encoding"] == "gzip"
+        body = gzip.decompress(response.read())
+    assert body == plotly_js_path().read_bytes()
+
+
+def test_plain_streamlit_run_app_py_draws_the_same_lab_page(browser):
+    with streamlit_server(script=REPO / "app.py") as (base, _):
+        page = browser.new_page(viewport=VIEWPORT)
+        try:
+            page.goto(base)
+            wait_for_app(page, min_charts=6)
+            assert page.locator('[data-testid="stPlotlyChart"]').count() == 6  # st.plotly_chart: no plotly.js route here
+            page.evaluate(MUTATION_PROBE)
+            wait_idle(page)
+            before = chart_signature(page)
+            _move_threshold(page, "ArrowRight", 5)
+            after = chart_signature(page)
+            assert len(after) == 6 and all(b != a for b, a in zip(before, after))
+            assert exceptions(page) == []
+        finally:
+            page.close()

@@ -32,15 +32,24 @@ def test_select_queries_filters_by_category_and_misroute():
     assert list(select_queries(result, exp.queries, ["a"], "under")) == []
 
 
+def test_category_split_counts_who_served_each_category():
+    exp, _, result = _two_model_case()  # categories a, b, a, b; tiers 1, 0, 1, 0
+    split = category_split(result, exp.queries)
+    assert split.categories == ("a", "b") and split.model_names == ("model-0", "model-1")
+    assert split.n_served.tolist() == [[0, 2], [2, 0]]
+    assert split.share.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
 def test_category_split_shares_sum_to_one_per_category(default_experiment):
     exp = default_experiment
     result, _ = run(exp, signals_for(exp, "cascade"), [0.5])
     split = category_split(result, exp.queries)
-    assert np.allclose(split.groupby("category")["share"].sum(), 1.0)
-    assert split["queries"].sum() == exp.queries.n_queries
-    strong = split[split["tier"] == 1].set_index("category")["queries"]
+    assert list(split.categories) == sorted(set(exp.queries.category))
+    assert np.allclose(split.share.sum(axis=1), 1.0)
+    assert split.n_served.sum() == exp.queries.n_queries
     for name in ("small talk", "policy reasoning"):
-        assert strong[name] == int(np.sum((exp.queries.category == name) & (result.tier == 1)))
+        row = split.categories.index(name)
+        assert split.n_served[row, 1] == int(np.sum((exp.queries.category == name) & (result.tier == 1)))
 
 
 def test_decisions_table_gives_a_reason_for_every_listed_query():

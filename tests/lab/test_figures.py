@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lab.breakdown import category_split
+from lab.breakdown import CategorySplit, category_split
 from lab.experiment import run, signals_for, sweep_for
 from lab.figures.frontier import PER_1K, Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.figures.outcomes import Estimate, estimate_figure
@@ -62,6 +62,17 @@ def test_category_split_stacks_to_100_percent_per_category_and_panel(runs):
         assert np.allclose(totals, 100)
     n_categories = len(set(exp.queries.category))
     assert len(fig.data[0].y) == n_categories
+
+
+def test_category_split_puts_the_most_escalated_category_on_top_and_leaves_a_missing_one_empty():
+    models = ("cheap", "strong")
+    clean = CategorySplit(("a", "b", "c"), models, np.array([[5, 5], [10, 0], [2, 8]]), np.array([[0.5, 0.5], [1.0, 0.0], [0.2, 0.8]]))
+    injected = CategorySplit(("a", "c"), models, np.array([[1, 9], [4, 6]]), np.array([[0.1, 0.9], [0.4, 0.6]]))  # no "b" left
+    fig = category_split_figure([("clean", clean), ("with failures", injected)], models)
+    cheap, strong, cheap_inj, strong_inj = fig.data
+    assert list(cheap.y) == list(cheap_inj.y) == ["c", "a", "b"]  # by the strong model's share, highest first
+    assert list(strong.x) == pytest.approx([80, 50, 0]) and list(strong.customdata) == [8, 5, 0]
+    assert list(strong_inj.x[:2]) == pytest.approx([60, 90]) and np.isnan(strong_inj.x[2]) and np.isnan(cheap_inj.customdata[2])
 
 
 def test_estimates_draw_asymmetric_95_percent_whiskers_and_money_as_dollars():

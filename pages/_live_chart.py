@@ -1,0 +1,118 @@
+"""Live plotly charts: a chart that redraws in place (Plotly.react) when a rerun changes its figure.
+
+st.plotly_chart folds the figure into the element's identity, so every slider move remounts every
+chart (purge, then two draws each). The Lab page's charts change on every move, so they are drawn by a
+small custom component (Streamlit components v2, keyed, so it stays mounted) that hands each new
+figure to Plotly.react. plotly.js is its basic bundle (assets/, the version the plotly package
+ships: it runs in ~0.16 s in a fresh tab where the full bundle takes ~1 s), served by server.py at
+PLOTLY_JS_ROUTE and loaded once per browser tab; the component keeps it to itself and leaves
+window.Plotly as it was.
+
+Without server.py (plain `streamlit run app.py`, or AppTest) the route does not exist: the charts
+fall back to st.plotly_chart, same figures, slower reruns.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+PLOTLY_JS_ROUTE = "/routing-lab/plotly-basic.min.js"
+# server.py sets this to PLOTLY_JS_ROUTE when it serves plotly.js; unset means "fall back to st.plotly_chart".
+PLOTLY_JS_ENV = "ROUTING_LAB_PLOTLY_JS"
+
+_HTML = """<div class="routing-lab-chart" style="width: 100%"></div>"""
+
+_JS = """
+function loadPlotly(url) {
+  // Once per tab, with a <script> tag (the browser parses it off the main thread, and caches it), then keep
+  // the module privately and give window.Plotly back whatever it held before (Streamlit's own copy, or nothing).
+  if (!window.__routingLabPlotly) {
+    window.__routingLabPlotly = new Promise((resolve, reject) => {
+      const before = Object.getOwnPropertyDescriptor(window, "Plotly");
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = () => {
+        const Plotly = window.Plotly;
+        if (before) Object.defineProperty(window, "Plotly", before); else delete window.Plotly;
+        if (Plotly && Plotly.react) resolve(Plotly); else reject(new Error(`no plotly.js at ${url}`));
+      };
+      script.onerror = () => reject(new Error(`plotly.js not served at ${url}`));
+      document.head.appendChild(script);
+    });
+    window.__routingLabPlotly.catch(() => { window.__routingLabPlotly = undefined; });
+  }
+  return window.__routingLabPlotly;
+}
+
+export default function (component) {
+  // Runs on mount and again on every rerun that changes `data`; the chart div stays, so Plotly.react
+  // diffs the new figure against the drawn one instead of drawing from scratch.
+  const { data, parentElement } = component;
+  const chart = parentElement.querySelector(".routing-lab-chart");
+  if (!chart || !data) return;
+  if (!data.figure) {  // the preload: fetch and evaluate plotly.js while the script is still running
+    loadPlotly(data.plotly_js).catch(() => {});
+    return;
+  }
+  const figure = JSON.parse(data.figure);
+  chart.style.minHeight = `${(figure.layout && figure.layout.height) || 380}px`;
+  loadPlotly(data.plotly_js)
+    .then((Plotly) => {
+      if (!chart.__routingLabResize) {  // once per chart: follow the column's width (a window resize is not enough)
+        chart.__routingLabResize = new ResizeObserver(() => { if (chart.data) Plotly.Plots.resize(chart); });
+        chart.__routingLabResize.observe(chart);
+      }
+      // Plotly.react recalculates every trace whose object is new; hand it back the drawn object for each trace
+      // whose JSON did not change (a slider move changes the marker, not the 201-point sweep curve).
+      const drawn = chart.__routingLabTraces || [];
+      const texts = figure.data.map((trace) => JSON.stringify(trace));
+      const traces = figure.data.map((trace, i) => (drawn[i] && drawn[i][0] === texts[i] ? drawn[i][1] : trace));
+      chart.__routingLabTraces = traces.map((trace, i) => [texts[i], trace]);
+      return Plotly.react(chart, traces, figure.layout, { responsive: true, ...data.config });
+    })
+    .catch((error) => {
+      chart.style.minHeight = "";
+      chart.textContent = `This chart could not be drawn: ${error.message}. Start the lab with \\`uv run routing-lab\\`.`;
+    });
+}
+"""
+
+_COMPONENT = st.components.v2.component("routing_lab_live_plotly", html=_HTML, js=_JS, isolate_styles=False)
+
+
+def plotly_js_path() -> Path:
+    """plotly.js's basic bundle (bar, scatter, pie: every trace the live charts draw), vendored in assets/
+    at the version the plotly package ships; assets/README.md says where it came from."""
+    return Path(__file__).resolve().parent.parent / "assets" / "plotly-basic.min.js"
+
+
+def _plotly_js_url() -> str | None:
+    """Where this server serves plotly.js (under the server's base URL path), or None when it does not."""
+    route = os.environ.get(PLOTLY_JS_ENV)
+    if not route:
+        return None
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{route}" if base else route
+
+
+def preload_plotly() -> None:
+    """Start loading plotly.js in the browser now (app.py calls this first), so the first live chart need not wait."""
+    url = _plotly_js_url()
+    if url is not None:
+        _COMPONENT(key="routing_lab_plotly_preload", data={"figure": None, "plotly_js": url}, height=1)
+
+
+def live_chart(where, figure, key: str, config: dict | None = None) -> None:
+    """Draw `figure` in `where` (a container or column); a rerun with a new figure redraws it in place."""
+    url = _plotly_js_url()
+    if url is None:
+        where.plotly_chart(figure, theme=None, config=config or {}, key=key)
+        return
+    import plotly.io as pio
+
+    with where:
+        _COMPONENT(key=key, data={"figure": pio.to_json(figure, validate=False), "config": config or {}, "plotly_js": url})

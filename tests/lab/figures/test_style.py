@@ -1,0 +1,46 @@
+"""lab.figures.style.build skips plotly's validation for speed: every builder's output must still be a valid figure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from lab.breakdown import category_split
+from lab.experiment import run, signals_for, sweep_for
+from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.figures.outcomes import Estimate, estimate_figure
+from lab.figures.routing import category_split_figure, model_split_figure
+from lab.figures.style import GREY, build
+
+
+def _validated(fig: go.Figure) -> go.Figure:
+    """The same figure with every property validated by plotly (raises ValueError on a bad one)."""
+    return go.Figure(fig.to_dict())
+
+
+def test_build_does_not_hide_an_invalid_property_from_validation():
+    fig = build([{"type": "bar", "x": [1], "colour": "red"}], {}, "bad")  # plotly has no "colour"
+    with pytest.raises(ValueError, match="colour"):
+        _validated(fig)
+
+
+def test_every_lab_page_figure_is_valid_plotly(default_experiment):
+    exp = default_experiment
+    cascade = signals_for(exp, "cascade")
+    result, summary = run(exp, cascade, [0.3])
+    oracle = run(exp, signals_for(exp, "oracle"), [0.5])[1]
+    curves = [Curve("cascade", "cascade", sweep_for(exp, cascade))]
+    anchors = Anchors.of(exp.baselines, oracle)
+    points = [Point("now", "cascade", summary)]
+    figures = [
+        model_split_figure([("now", summary.call_share)], exp.model_names),
+        category_split_figure([("now", category_split(result, exp.queries))], exp.model_names),
+        estimate_figure([Estimate("now", summary.quality, *summary.quality_ci, colour=GREY)], "quality", "quality (0-1)"),
+        estimate_figure([Estimate("now", summary.monthly_cost_usd, *summary.monthly_cost_ci, colour=GREY)], "cost", "USD", money=True),
+        frontier_figure(curves, anchors, points),
+        sweep_figure(curves, anchors, points),
+    ]
+    for fig in figures:
+        checked = _validated(fig)
+        assert len(checked.data) == len(fig.data) > 0
+        assert checked.layout.height == fig.layout.height

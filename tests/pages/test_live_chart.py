@@ -1,0 +1,77 @@
+"""Live charts (pages/_live_chart.py): the vendored plotly.js is the one we say, it draws every trace the Lab
+page uses, and under server.py the Lab page hands its figures to the keyed component that redraws in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from pages._live_chart import PLOTLY_JS_ENV, PLOTLY_JS_ROUTE, plotly_js_path
+from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders
+
+ASSET_SHA256 = "c23b03591a6bdad0bd0f47a0c5c52305a5519812b73ce254be65cd841553c9c2"  # assets/README.md
+BASIC_BUNDLE_TRACES = {"scatter", "bar", "pie"}
+LIVE_KEYS = ["split_model", "split_category", "quality", "monthly_cost", "frontier", "sweep"]
+
+
+def _live_figures(at) -> dict[str, dict]:
+    """The figures handed to the live-chart component, by chart key (the preload element carries none)."""
+    out = {}
+    for element in at.get("bidi_component"):
+        payload = json.loads(element.proto.json)
+        if payload.get("figure"):
+            out[element.proto.id] = json.loads(payload["figure"])
+    return out
+
+
+def _drawn(figure: dict) -> tuple:
+    """What a chart shows: its traces, and the shapes and annotations that mark the operating point."""
+    layout = figure.get("layout", {})
+    return figure["data"], layout.get("shapes"), layout.get("annotations")
+
+
+def test_the_vendored_bundle_is_the_pinned_file_at_the_plotly_package_s_plotly_js_version():
+    body = plotly_js_path().read_bytes()
+    assert hashlib.sha256(body).hexdigest() == ASSET_SHA256
+    version = re.search(rb"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)", body[:300])
+    assert version is not None and version.group(1).decode() == get_plotlyjs_version()
+
+
+def test_every_trace_the_lab_page_draws_is_in_the_basic_bundle():
+    at = open_app()  # no server.py here: the same figures go through st.plotly_chart
+    assert_clean(at)
+    used = {trace.get("type", "scatter") for fig in figures(at).values() for trace in fig["data"]}
+    assert used and used <= BASIC_BUNDLE_TRACES, f"not in plotly-basic: {used - BASIC_BUNDLE_TRACES}"
+
+
+def test_under_server_py_the_lab_charts_are_live_components_whose_figures_follow_the_slider(monkeypatch):
+    monkeypatch.setenv(PLOTLY_JS_ENV, PLOTLY_JS_ROUTE)
+    at = open_app()
+    assert_clean(at)
+    assert at.get("plotly_chart") == []
+    before = _live_figures(at)
+    assert len(before) == len(LIVE_KEYS)
+    payloads = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    assert {p["plotly_js"] for p in payloads} == {PLOTLY_JS_ROUTE}
+    slider = threshold_sliders(at)[0]
+    slider.set_value(min(slider.value + 0.2, 1.0)).run()
+    assert_clean(at)
+    after = _live_figures(at)
+    assert list(after) == list(before), "the same keyed elements (ids) carry the new figures: nothing remounts"
+    moved = [k for k in before if _drawn(after[k]) != _drawn(before[k])]
+    assert moved == list(before), "every live chart moved with the threshold"
+
+
+@pytest.mark.parametrize("base, expected", [("", PLOTLY_JS_ROUTE), ("lab", f"/lab{PLOTLY_JS_ROUTE}"), ("/a/b/", f"/a/b{PLOTLY_JS_ROUTE}")])
+def test_the_plotly_js_address_follows_the_server_s_base_url_path(monkeypatch, base, expected):
+    import streamlit as st
+
+    from pages._live_chart import _plotly_js_url
+
+    monkeypatch.setenv(PLOTLY_JS_ENV, PLOTLY_JS_ROUTE)
+    monkeypatch.setattr(st, "get_option", lambda name: base if name == "server.baseUrlPath" else None)
+    assert _plotly_js_url() == expected
