@@ -2,7 +2,7 @@
 
 litellm counts OpenAI models' tokens with tiktoken, pointed at the tokenizer files it ships
 (litellm_core_utils/tokenizers). Importing litellm takes seconds, so this module points tiktoken at
-the same files and encodes unique texts in batches; tests check the counts equal litellm's.
+the same files and encodes each distinct text once; tests check the counts equal litellm's.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def count_tokens(texts: np.ndarray | list[str], model_key: str = "gpt-4o") -> np
     if arr.size == 0:
         return np.zeros(0, dtype=np.int64)
     uniques, inverse = np.unique(arr.astype(str), return_inverse=True)
-    encoded = _encoding(encoding_name(model_key)).encode_ordinary_batch(list(uniques), num_threads=2)
-    counts = np.fromiter((len(tokens) for tokens in encoded), dtype=np.int64, count=len(uniques))
+    # one encode_ordinary call per distinct text: ~10x faster here than encode_ordinary_batch, whose thread
+    # pool makes a future per text (27,000 texts: 0.05 s against 0.57 s)
+    encode = _encoding(encoding_name(model_key)).encode_ordinary
+    counts = np.fromiter(map(len, map(encode, uniques.tolist())), dtype=np.int64, count=len(uniques))
     return counts[inverse.reshape(-1)]

@@ -51,7 +51,7 @@ def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float =
     cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "server.py"), "--server.port", str(port), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=None if env.get("ROUTING_LAB_WARM_LOG") else subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
