@@ -113,9 +113,10 @@ def warm_default() -> None:
     cached_sweep(key, strategy, (), experiment, cached_signals(key, strategy, experiment))
     for reference in ("always-cheapest", "always-strongest", "oracle"):
         cached_reference(key, reference, experiment)
+    import lab.breakdown, lab.figures.frontier, lab.figures.outcomes, lab.figures.routing, lab.kpis  # noqa: E401, F401 (the Lab page's)
     from lab.figures.style import build
 
-    build([{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up")  # plotly imports its validators on first use
+    build([{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up")  # plotly imports its trace classes on first use
 
 
 def scenario_by_name(name: str) -> Scenario:
