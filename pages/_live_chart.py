@@ -14,6 +14,7 @@ fall back to st.plotly_chart, same figures, slower reruns.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -51,14 +52,15 @@ function loadPlotly(url) {
 export default function (component) {
   // Runs on mount and again on every rerun that changes `data`; the chart div stays, so Plotly.react
   // diffs the new figure against the drawn one instead of drawing from scratch.
-  const { data, parentElement } = component;
+  const { parentElement } = component;
   const chart = parentElement.querySelector(".routing-lab-chart");
-  if (!chart || !data) return;
+  if (!chart || !component.data) return;
+  const data = JSON.parse(new TextDecoder().decode(component.data));  // sent as bytes: see _payload
   if (!data.figure) {  // the preload: fetch and evaluate plotly.js while the script is still running
     loadPlotly(data.plotly_js).catch(() => {});
     return;
   }
-  const figure = JSON.parse(data.figure);
+  const figure = data.figure;
   chart.style.minHeight = `${(figure.layout && figure.layout.height) || 380}px`;
   loadPlotly(data.plotly_js)
     .then((Plotly) => {
@@ -99,11 +101,17 @@ def _plotly_js_url() -> str | None:
     return f"/{base}{route}" if base else route
 
 
+def _payload(figure_json: str, config: dict, url: str) -> bytes:
+    """The component's data as UTF-8 JSON bytes. Streamlit passes bytes through untouched; a dict or str
+    would be scanned for dataframes, which imports pandas (~1 s on the first page) and costs on every move."""
+    return f'{{"figure": {figure_json}, "config": {json.dumps(config)}, "plotly_js": {json.dumps(url)}}}'.encode()
+
+
 def preload_plotly() -> None:
     """Start loading plotly.js in the browser now (app.py calls this first), so the first live chart need not wait."""
     url = _plotly_js_url()
     if url is not None:
-        _COMPONENT(key="routing_lab_plotly_preload", data={"figure": None, "plotly_js": url}, height=1)
+        _COMPONENT(key="routing_lab_plotly_preload", data=_payload("null", {}, url), height=1)
 
 
 def live_chart(where, figure, key: str, config: dict | None = None) -> None:
@@ -115,4 +123,4 @@ def live_chart(where, figure, key: str, config: dict | None = None) -> None:
     import plotly.io as pio
 
     with where:
-        _COMPONENT(key=key, data={"figure": pio.to_json(figure, validate=False), "config": config or {}, "plotly_js": url})
+        _COMPONENT(key=key, data=_payload(pio.to_json(figure, validate=False), config or {}, url))

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from plotly.offline import get_plotlyjs_version
@@ -13,6 +17,7 @@ from plotly.offline import get_plotlyjs_version
 from pages._live_chart import PLOTLY_JS_ENV, PLOTLY_JS_ROUTE, plotly_js_path
 from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders
 
+REPO = Path(__file__).resolve().parents[2]
 ASSET_SHA256 = "c23b03591a6bdad0bd0f47a0c5c52305a5519812b73ce254be65cd841553c9c2"  # assets/README.md
 BASIC_BUNDLE_TRACES = {"scatter", "bar", "pie"}
 LIVE_KEYS = ["split_model", "split_category", "quality", "monthly_cost", "frontier", "sweep"]
@@ -22,9 +27,9 @@ def _live_figures(at) -> dict[str, dict]:
     """The figures handed to the live-chart component, by chart key (the preload element carries none)."""
     out = {}
     for element in at.get("bidi_component"):
-        payload = json.loads(element.proto.json)
+        payload = json.loads(element.proto.bytes)
         if payload.get("figure"):
-            out[element.proto.id] = json.loads(payload["figure"])
+            out[element.proto.id] = payload["figure"]
     return out
 
 
@@ -55,7 +60,7 @@ def test_under_server_py_the_lab_charts_are_live_components_whose_figures_follow
     assert at.get("plotly_chart") == []
     before = _live_figures(at)
     assert len(before) == len(LIVE_KEYS)
-    payloads = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    payloads = [json.loads(e.proto.bytes) for e in at.get("bidi_component")]
     assert {p["plotly_js"] for p in payloads} == {PLOTLY_JS_ROUTE}
     slider = threshold_sliders(at)[0]
     slider.set_value(min(slider.value + 0.2, 1.0)).run()
@@ -75,3 +80,22 @@ def test_the_plotly_js_address_follows_the_server_s_base_url_path(monkeypatch, b
     monkeypatch.setenv(PLOTLY_JS_ENV, PLOTLY_JS_ROUTE)
     monkeypatch.setattr(st, "get_option", lambda name: base if name == "server.baseUrlPath" else None)
     assert _plotly_js_url() == expected
+
+
+FIRST_PAGE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("tests/pages/harness_app.py", default_timeout=120)
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+print(sorted(m for m in ("pandas", "scipy", "sklearn") if m in sys.modules))
+"""
+
+
+def test_the_first_lab_page_under_server_py_imports_neither_pandas_nor_scipy():
+    # Streamlit scans a component's dict/str data for dataframes, importing pandas (~1 s of the first page):
+    # the live charts send bytes so that the whole default page, widgets included, stays clear of it
+    env = {**os.environ, PLOTLY_JS_ENV: PLOTLY_JS_ROUTE, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    out = subprocess.run([sys.executable, "-c", FIRST_PAGE], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
