@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from pages._live_chart import PLOTLY_JS_ENV, PLOTLY_JS_ROUTE, plotly_js_path
+from pages._live_chart import PLOTLY_JS_ENV, PLOTLY_JS_ROUTE, plotly_js_path, plotly_js_url
 
 HERE = Path(__file__).resolve().parent
 WARM_UP_THREAD = "routing-lab-warm-up"
@@ -63,7 +63,7 @@ class PreloadPlotly:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.link = f"<{PLOTLY_JS_ROUTE}>; rel=preload; as=script".encode()
+        self.link = f"<{plotly_js_url()}>; rel=preload; as=script".encode()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -89,4 +89,7 @@ logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").add
 # session wait for the entry the warm-up is computing rather than compute it a second time.
 threading.Thread(target=warm_up, name=WARM_UP_THREAD, daemon=True).start()
 
-app = st.App(HERE / "app.py", routes=[Route(PLOTLY_JS_ROUTE, plotly_js)], middleware=[Middleware(PreloadPlotly)])
+# Streamlit mounts its own routes under server.baseUrlPath but an App's routes as given: serve plotly.js both
+# at the root and under any base path, where pages/_live_chart.plotly_js_url asks for it.
+ROUTES = [Route(PLOTLY_JS_ROUTE, plotly_js), Route("/{base_url_path:path}" + PLOTLY_JS_ROUTE, plotly_js)]
+app = st.App(HERE / "app.py", routes=ROUTES, middleware=[Middleware(PreloadPlotly)])

@@ -74,7 +74,7 @@ export default function (component) {
       const texts = figure.data.map((trace) => JSON.stringify(trace));
       const traces = figure.data.map((trace, i) => (drawn[i] && drawn[i][0] === texts[i] ? drawn[i][1] : trace));
       chart.__routingLabTraces = traces.map((trace, i) => [texts[i], trace]);
-      return Plotly.react(chart, traces, figure.layout, { responsive: true, ...data.config });
+      return Plotly.react(chart, traces, figure.layout, data.config);
     })
     .catch((error) => {
       chart.style.minHeight = "";
@@ -92,7 +92,7 @@ def plotly_js_path() -> Path:
     return Path(__file__).resolve().parent.parent / "assets" / "plotly-basic.min.js"
 
 
-def _plotly_js_url() -> str | None:
+def plotly_js_url() -> str | None:
     """Where this server serves plotly.js (under the server's base URL path), or None when it does not."""
     route = os.environ.get(PLOTLY_JS_ENV)
     if not route:
@@ -109,14 +109,14 @@ def _payload(figure_json: str, config: dict, url: str) -> bytes:
 
 def preload_plotly() -> None:
     """Start loading plotly.js in the browser now (app.py calls this first), so the first live chart need not wait."""
-    url = _plotly_js_url()
+    url = plotly_js_url()
     if url is not None:
         _COMPONENT(key="routing_lab_plotly_preload", data=_payload("null", {}, url), height=1)
 
 
 def live_chart(where, figure, key: str, config: dict | None = None) -> None:
     """Draw `figure` in `where` (a container or column); a rerun with a new figure redraws it in place."""
-    url = _plotly_js_url()
+    url = plotly_js_url()
     if url is None:
         where.plotly_chart(figure, theme=None, config=config or {}, key=key)
         return

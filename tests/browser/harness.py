@@ -43,16 +43,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path | None = None) -> Iterator[tuple[str, float]]:
+def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path | None = None,
+                     base_url_path: str = "") -> Iterator[tuple[str, float]]:
     """A running `streamlit run server.py` (or `script`): yields (base URL, seconds from launch to healthy); stops it after."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "server.py"), "--server.port", str(port), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--server.baseUrlPath", base_url_path]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else "")
     try:
         while True:
             if proc.poll() is not None:

@@ -166,3 +166,17 @@ def test_plain_streamlit_run_app_py_draws_the_same_lab_page(browser):
             assert exceptions(page) == []
         finally:
             page.close()
+
+
+def test_under_a_base_url_path_the_live_charts_still_get_plotly_js(browser):
+    # Streamlit mounts its routes under server.baseUrlPath; server.py's plotly.js route must follow
+    with streamlit_server(base_url_path="lab") as (base, _):
+        page = browser.new_page(viewport=VIEWPORT)
+        try:
+            page.goto(base)
+            wait_for_app(page, min_charts=6)
+            assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # the live charts, not the fallback
+            assert exceptions(page) == []
+            assert "/lab/routing-lab/" in page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name).join(' ')")
+        finally:
+            page.close()

@@ -75,11 +75,11 @@ def test_under_server_py_the_lab_charts_are_live_components_whose_figures_follow
 def test_the_plotly_js_address_follows_the_server_s_base_url_path(monkeypatch, base, expected):
     import streamlit as st
 
-    from pages._live_chart import _plotly_js_url
+    from pages._live_chart import plotly_js_url
 
     monkeypatch.setenv(PLOTLY_JS_ENV, PLOTLY_JS_ROUTE)
     monkeypatch.setattr(st, "get_option", lambda name: base if name == "server.baseUrlPath" else None)
-    assert _plotly_js_url() == expected
+    assert plotly_js_url() == expected
 
 
 FIRST_PAGE = """
