@@ -23,10 +23,9 @@ PAGES = [
     st.Page(HERE / "pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page(HERE / "pages" / "queries.py", title="Queries", icon=":material/list_alt:"),
     st.Page(HERE / "pages" / "cost_projection.py", title="Cost projection", icon=":material/payments:"),
+    st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"),
+    st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"),
 ]
-if (HERE / "pages" / "failure_gallery.py").exists():  # added by the failure-modes work
-    PAGES.append(st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"))
-PAGES.append(st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"))
 
 page = st.navigation(PAGES)
 st.session_state[common.PAGE_FILES_KEY] = {p.url_path or "lab": p for p in PAGES}

@@ -636,6 +636,19 @@ def tuned_thresholds(world: World, quality_retained: float = TUNING_TARGET_RETAI
     return tuple(float(t) for t in path.thresholds[best])
 
 
+def live_thresholds(world: World, failures: dict[str, float], thresholds: tuple[float, ...], clean: Summary) -> tuple[tuple[float, ...], str | None]:
+    """The thresholds an injected run uses beside a clean run at `thresholds`, with a note when they differ.
+
+    A failure that acts through tuning (a noisy judge) changes nothing at fixed thresholds, so the injected
+    run takes the thresholds a team measuring with it would pick to retain what the clean run retains."""
+    if not any(get_failure(name).retunes and severity > 0 for name, severity in failures.items()):
+        return tuple(thresholds), None
+    tuned = tuned_thresholds(world, clean.quality_retained)
+    shown = ", ".join(f"{t:.2f}" for t in tuned)
+    return tuned, (f"tuned on the judge: the injected run uses thresholds {shown}, the cheapest setting whose quality as the judge "
+                   f"measures it retains {clean.quality_retained:.1%} of always-strongest, as the clean run does; its true quality is shown")
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """A clean and an injected run on the same queries and draws, and the difference with paired intervals."""

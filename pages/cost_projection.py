@@ -65,13 +65,16 @@ projection = project(routed_mix(result, exp.queries, exp.models), strongest_mix(
                      inputs, summary.savings, summary.savings_ci)
 first = projection.table.iloc[0]
 lo, hi = projection.annual_savings_range_usd
-cols = st.columns(4)
-cols[0].metric("Month 1 with routing", usd(first["routed_usd"]), border=True)
-cols[1].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True)
-cols[2].metric("Savings", pct(projection.savings), border=True, help="1 - cost with routing / cost of always-strongest, at these prices and token mix.")
-cols[2].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
-cols[3].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True)
-cols[3].caption(f"95%: {usd(lo)} to {usd(hi)}")
+quality = kpi_cards(summary)[0]  # the quality evidence stands beside the savings
+cols = st.columns(5)
+cols[0].metric(quality.label, quality.value, border=True, help=quality.help)
+cols[0].caption(quality.interval)
+cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True)
+cols[2].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True)
+cols[3].metric("Savings", pct(projection.savings), border=True, help="1 - cost with routing / cost of always-strongest, at these prices and token mix.")
+cols[3].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
+cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True)
+cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
 
 colour = run_colour(strategy)
 fig_projection = projection_figure(projection, strategy)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.breakdown import category_split
 from lab.experiment import run
+from lab.failures import live_thresholds
 from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.figures.outcomes import Estimate, estimate_figure
 from lab.figures.routing import category_split_figure, model_split_figure
@@ -49,15 +50,20 @@ def live() -> None:
     """Thresholds and everything they move: reruns alone when a threshold slider moves."""
     thresholds = common.threshold_controls(ctx, strategy, signals, where=threshold_box, calibrate=False)
     result, summary = run(exp, signals, thresholds)
-    inj = run(injected_world.experiment, injected_world.signals, thresholds) if injected_world is not None else None
-    label = f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
-    inj_label = f"{label} ({INJECTED_SUFFIX})"
+    label = _label(strategy, signals, thresholds)
+    inj, inj_label, retuned = None, "", None
+    if injected_world is not None:
+        inj_thresholds, retuned = live_thresholds(injected_world, failures, thresholds, summary)
+        inj = run(injected_world.experiment, injected_world.signals, inj_thresholds)
+        inj_label = f"{_label(strategy, signals, inj_thresholds)} ({INJECTED_SUFFIX})"
 
     st.subheader("Clean run" if inj else "Headline figures")
     _cards(kpi_cards(summary))
     if inj is not None:
         st.subheader(f"With failures: {', '.join(f'{k} {v:.0%}' for k, v in failures.items())}")
         _cards(kpi_cards(inj[1], reference=summary))
+        for note in (*injected_world.notes, *([retuned] if retuned else [])):
+            st.caption(note)
 
     runs = [(label, result, summary)] + ([(inj_label, *inj)] if inj else [])
     left, right = st.columns(2)
@@ -92,6 +98,10 @@ def live() -> None:
         f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
         f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. Intervals are 95% (bootstrap over queries)."
     )
+
+
+def _label(strategy: str, signals, thresholds) -> str:
+    return f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
 
 
 def _share(value: float | None) -> str:

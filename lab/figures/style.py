@@ -137,7 +137,8 @@ def usd(value: float) -> str:
         return f"{sign}${v:,.0f}"
     if v >= 0.01:
         return f"{sign}${v:,.2f}"
-    return f"{sign}${v:.6f}".rstrip("0")
+    digits = f"{v:.6f}".rstrip("0").rstrip(".")
+    return "$0" if digits == "0" else f"{sign}${digits}"
 
 
 def pct(value: float, digits: int = 1) -> str:

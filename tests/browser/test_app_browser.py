@@ -25,6 +25,7 @@ PAGES = {
     "Compare": "chart",
     "Queries": "table",
     "Cost projection": "chart",
+    "Failure gallery": "chart",
     "Data": "table",
 }
 

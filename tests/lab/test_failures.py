@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from lab.errors import LabError
-from lab.experiment import build_experiment, signals_for, thresholds_for
+from lab.experiment import build_experiment, run, signals_for, thresholds_for
 from lab.failures import (
     OUTAGE_ORDERINGS,
     World,
@@ -15,10 +17,12 @@ from lab.failures import (
     get_failure,
     inject,
     list_failures,
+    live_thresholds,
     parse_injection,
     severity_curve,
     tuned_thresholds,
 )
+from lab.metrics import baselines_of
 from lab.models import ModelSpec
 from lab.scenario import load_scenario
 from lab.strategies import list_strategies
@@ -217,6 +221,22 @@ def test_noisy_judge_tunes_thresholds_that_under_escalate(experiment, signals):
     need = experiment.queries.quality[:, -1] > experiment.queries.quality[:, 0]
     retrained = inject(experiment, signals("classifier"), {"noisy-judge": 1.0}).signals.score
     assert roc_auc_score(need, retrained) < roc_auc_score(need, signals("classifier").score) - 0.02
+
+
+def test_live_thresholds_retune_only_for_a_failure_that_acts_through_tuning(experiment, signals):
+    s = signals("cascade")
+    clean = run(experiment, s, (0.3,))[1]
+    scorer = inject(experiment, s, {"overconfident-scorer": 0.8})
+    assert live_thresholds(scorer, {"overconfident-scorer": 0.8}, (0.3,), clean) == ((0.3,), None)
+    assert live_thresholds(inject(experiment, s, {"noisy-judge": 0.0}), {"noisy-judge": 0.0}, (0.3,), clean) == ((0.3,), None)
+    noisy = inject(experiment, s, {"noisy-judge": 0.8})
+    tuned, note = live_thresholds(noisy, {"noisy-judge": 0.8}, (0.3,), clean)
+    assert note and "tuned on the judge" in note
+    # the judge says the tuned run retains what the clean run retains; the truth is worse
+    judged = World(dataclasses.replace(experiment, queries=dataclasses.replace(experiment.queries, quality=noisy.judged_quality),
+                                       baselines=baselines_of(dataclasses.replace(experiment.queries, quality=noisy.judged_quality), experiment.calls)), s)
+    assert run(judged.experiment, s, tuned)[1].quality_retained >= clean.quality_retained - 1e-9
+    assert run(noisy.experiment, noisy.signals, tuned)[1].quality < clean.quality - 0.01
 
 
 def test_classifier_from_another_domain_loses_ranking(experiment, signals):

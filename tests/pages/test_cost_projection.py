@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import assert_clean, figures, open_app, traces, widget
+from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders, traces, widget
 
 WITH = "with routing (cascade)"
 WITHOUT = "without routing (always-strongest)"
@@ -48,3 +48,14 @@ def test_the_report_lists_the_assumptions_it_is_built_on():
     assert {"traffic", "growth", "token mix", "routing strategy", "thresholds", "savings range", "litellm"} <= names
     assert any(n.startswith("price of") for n in names)
     assert at.get("download_button")
+
+
+def test_quality_evidence_stands_beside_the_savings_and_follows_the_threshold():
+    at = open_app(page="cost_projection")
+    labels = [m.label for m in at.metric]
+    assert labels[0] == "Quality vs always-strongest" and "Savings" in labels
+    quality_before = at.metric[0].value
+    assert any(c.value.startswith("95%:") and "%" in c.value for c in at.caption)
+    threshold_sliders(at)[0].set_value(0.9).run()
+    assert_clean(at)
+    assert at.metric[0].value != quality_before

@@ -77,6 +77,20 @@ def test_a_failure_overlays_an_injected_run_on_every_chart():
     assert "fail" in at.query_params
 
 
+def test_a_noisy_judge_retunes_the_injected_run_and_true_quality_falls():
+    at = open_app({"strategy": "cascade", "fail": "noisy-judge:0.8"})
+    assert_clean(at)
+    quality = figures(at)["Quality served vs the baselines"]["data"][0]
+    served = {label.replace("<br>", " "): value for label, value in zip(quality["x"], quality["y"])}
+    clean = next(v for k, v in served.items() if k.startswith("cascade @") and "with failures" not in k)
+    injected_label, injected = next((k, v) for k, v in served.items() if "with failures" in k)
+    assert injected < clean - 0.01  # the judge's lenient verdicts let the team escalate less than it thinks
+    assert injected_label.split(" (")[0] != next(k for k in served if k.startswith("cascade @") and "with failures" not in k)
+    assert any(c.value.startswith("tuned on the judge") for c in at.caption)
+    assert any(c.value.startswith("noisy judge:") for c in at.caption)  # what the failure did, in words
+    assert _strong_share(at) > traces(figures(at)["Routing split per model"])[STRONG]["x"][1]
+
+
 def test_failure_modes_shown_are_only_those_that_apply_to_the_strategy():
     at = open_app({"strategy": "length"})
     labels = {t.label for t in at.toggle}

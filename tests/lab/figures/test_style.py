@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lab.breakdown import category_split
 from lab.experiment import run, signals_for, sweep_for
 from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.figures.outcomes import Estimate, estimate_figure
 from lab.figures.routing import category_split_figure, model_split_figure
-from lab.figures.style import GREY, build
+from lab.figures.style import GREY, build, usd
 
 
 def _validated(fig: go.Figure) -> go.Figure:
@@ -44,3 +48,19 @@ def test_every_lab_page_figure_is_valid_plotly(default_experiment):
         checked = _validated(fig)
         assert len(checked.data) == len(fig.data) > 0
         assert checked.layout.height == fig.layout.height
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_usd_is_always_a_readable_amount_that_keeps_the_sign(value):
+    text = usd(value)
+    assert re.fullmatch(r"-?\$(\d{1,3}(,\d{3})*|\d+)(\.\d+)?", text), text
+    assert not text.endswith(".")
+    assert text.startswith("-") == (value < 0 and text != "$0")
+    assert float(text.replace("$", "").replace(",", "")) == pytest.approx(value, abs=max(0.5, abs(value) * 1e-2) if abs(value) >= 100 else 0.005)
+
+
+def test_usd_of_zero_and_of_less_than_a_millionth_is_zero_dollars():
+    assert usd(0.0) == "$0"
+    assert usd(-0.0) == "$0"
+    assert usd(1e-9) == "$0"
+    assert usd(0.000123) == "$0.000123"
