@@ -195,7 +195,7 @@ def _output_tokens(table: OutcomeTable, cols: np.ndarray, models: tuple[str, ...
         answers = table.answers[:, cols]
         todo = np.isnan(out) & pd.notna(answers)
         if todo.any():
-            out[todo] = count_tokens(answers[todo].astype(str), token_model_key)
+            out[todo] = count_tokens(answers[todo], token_model_key)
     for j, model in enumerate(models):
         gap = np.isnan(out[:, j])
         if not gap.any():

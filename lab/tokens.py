@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lab.distinct import distinct_texts
 from lab.pricing import litellm_dir
 
 
@@ -33,12 +34,11 @@ def encoding_name(model_key: str) -> str:
 
 def count_tokens(texts: np.ndarray | list[str], model_key: str = "gpt-4o") -> np.ndarray:
     """Token count of each text (int64), encoding each distinct text once."""
-    arr = np.asarray(texts, dtype=object)
-    if arr.size == 0:
+    uniques, inverse = distinct_texts(texts)
+    if not uniques:
         return np.zeros(0, dtype=np.int64)
-    uniques, inverse = np.unique(arr.astype(str), return_inverse=True)
     # one encode_ordinary call per distinct text: ~10x faster here than encode_ordinary_batch, whose thread
     # pool makes a future per text (27,000 texts: 0.05 s against 0.57 s)
     encode = _encoding(encoding_name(model_key)).encode_ordinary
-    counts = np.fromiter(map(len, map(encode, uniques.tolist())), dtype=np.int64, count=len(uniques))
-    return counts[inverse.reshape(-1)]
+    counts = np.fromiter(map(len, map(encode, uniques)), dtype=np.int64, count=len(uniques))
+    return counts[inverse]

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.experiment import run, signals_for
-from lab.metrics import latency_quantiles
+from lab.metrics import latency_quantiles, order_statistics
 from lab.routing import route
 from lab.signals import Signals
 from tests.lab.factories import make_experiment
@@ -90,3 +90,35 @@ def test_cascade_calls_count_every_model_tried(default_experiment):
     names = exp.model_names
     assert summary.calls_per_query[names[0]] == 1.0
     assert summary.calls_per_query[names[1]] == pytest.approx(summary.call_share[names[1]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60_000), st.sampled_from(["random", "sorted", "reversed", "ties", "sawtooth", "adversarial"]),
+       st.floats(0, 1), st.floats(0, 1))
+def test_order_statistics_are_exactly_the_sorted_values(seed, n, order, a, b):
+    rng = np.random.default_rng(seed)
+    values = rng.lognormal(7, 1, n)
+    if order == "sorted":
+        values.sort()
+    elif order == "reversed":
+        values = np.sort(values)[::-1].copy()
+    elif order == "ties":
+        values = rng.integers(0, 5, n).astype(float)
+    elif order == "sawtooth":
+        values = np.sort(values)[np.argsort(np.arange(n) % 7, kind="stable")]
+    elif order == "adversarial":  # the strided sample holds only the smallest values: the bracket misses
+        ordered, sampled = np.sort(values), np.zeros(n, dtype=bool)
+        sampled[::max(1, n // 20_000)] = True
+        values = np.empty(n)
+        values[sampled], values[~sampled] = ordered[:sampled.sum()], ordered[sampled.sum():]
+    low, high = sorted((int(a * (n - 1)), int(b * (n - 1))))
+    assert np.array_equal(order_statistics(values, low, high), np.sort(values)[low:high + 1])
+
+
+def test_latency_quantiles_match_numpys_inverted_cdf_quantile_on_a_million_values():
+    values = np.random.default_rng(1).lognormal(7, 1, 1_000_000)
+    q = latency_quantiles(values)
+    ordered = np.sort(values)
+    for p, (value, low, high) in q.items():
+        assert value == ordered[int(round(len(values) * p - 0.5))]
+        assert low < value < high
