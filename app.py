@@ -9,13 +9,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from pages import _common as common
 from pages._live_chart import preload_plotly
 
 HERE = Path(__file__).resolve().parent
+# Under a plain `streamlit run app.py` the first session may already have taken pages/ for a v1 multipage
+# app; from the next run on, st.navigation below decides (server.py sets this before any session).
+PagesManager.uses_pages_directory = False
+
+# Legible on a projector (1280 x 720 with the sidebar open): a card's label wraps instead of being cut
+# off, its value shrinks with the window instead of ending in "...", and the page starts nearer the top.
+PROJECTOR_CSS = """<style>
+label[data-testid="stMetricLabel"] .stMarkdownEllipsis, label[data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
+div[data-testid="stMetricValue"], div[data-testid="stMetricValue"] > div { font-size: clamp(1.5rem, 2.4vw, 2.25rem); }
+div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+</style>"""
 
 st.set_page_config(page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded")
+st.html(PROJECTOR_CSS)
 preload_plotly()
 
 PAGES = [

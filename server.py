@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -28,6 +29,12 @@ WARM_UP_THREAD = "routing-lab-warm-up"
 LOG = logging.getLogger("routing_lab.server")
 
 os.environ[PLOTLY_JS_ENV] = PLOTLY_JS_ROUTE  # tells the pages that the live charts' plotly.js is served here
+
+# Streamlit 1.67 takes a pages/ folder beside the main script for a v1 multipage app: a link to
+# /cost_projection would run pages/cost_projection.py alone (without app.py's navigation, wide layout
+# and shared sidebar) and list every file in pages/ as a page. app.py declares the pages with
+# st.navigation, so say so before the first session exists (the flag is read when one starts).
+PagesManager.uses_pages_directory = False
 
 
 CACHE_HEADERS = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}

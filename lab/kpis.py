@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lab.figures.style import pct, usd
+from lab.figures.style import duration, pct, usd
 from lab.metrics import Summary
 
 Z95 = 1.959963984540054
@@ -75,9 +75,10 @@ def kpi_cards(summary: Summary, reference: Summary | None = None) -> list[Kpi]:
             good_when_up=False,
         ),
         Kpi(
-            "p95 latency", f"{summary.latency_p95_ms:,.0f} ms", f"95%: {summary.latency_p95_ci[0]:,.0f} to {summary.latency_p95_ci[1]:,.0f} ms",
-            _change(summary.latency_p95_ms, ref and ref.latency_p95_ms, lambda v: f"{v:,.0f} ms"),
-            f"95th percentile of per-query latency, every call on the path included; p50 {summary.latency_p50_ms:,.0f} ms.",
+            "p95 latency", duration(summary.latency_p95_ms),
+            f"95%: {duration(summary.latency_p95_ci[0])} to {duration(summary.latency_p95_ci[1])}",
+            _change(summary.latency_p95_ms, ref and ref.latency_p95_ms, duration),
+            f"95th percentile of per-query latency, every call on the path included; p50 {duration(summary.latency_p50_ms)}.",
             good_when_up=False,
         ),
     ]

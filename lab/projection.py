@@ -96,6 +96,17 @@ class Projection:
     annual_savings_usd: float
     annual_savings_range_usd: tuple[float, float]
 
+    def routed_range_usd(self, month: int = 1) -> tuple[float, float]:
+        """The 95% range of one month's cost with routing (the savings range read as cost)."""
+        row = self.table.iloc[month - 1]
+        return float(row["strongest_usd"] - row["savings_high_usd"]), float(row["strongest_usd"] - row["savings_low_usd"])
+
+    @property
+    def annual_routed_range_usd(self) -> tuple[float, float]:
+        """The 95% range of the first 12 months' cost with routing."""
+        low, high = self.annual_savings_range_usd
+        return self.annual_strongest_usd - high, self.annual_strongest_usd - low
+
 
 def project(routed: TokenMix, strongest: TokenMix, inputs: ProjectionInputs, savings: float, savings_ci: tuple[float, float]) -> Projection:
     """Project cost over the months; the bootstrap interval (savings_ci around savings) becomes an offset around the projected savings."""

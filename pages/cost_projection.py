@@ -67,19 +67,22 @@ first = projection.table.iloc[0]
 lo, hi = projection.annual_savings_range_usd
 quality = kpi_cards(summary)[0]  # the quality evidence stands beside the savings
 cols = st.columns(5)
-cols[0].metric(quality.label, quality.value, border=True, help=quality.help)
+cols[0].metric(quality.label, quality.value, border=True, height="stretch", help=quality.help)
 cols[0].caption(quality.interval)
-cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True)
-cols[2].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True)
-cols[3].metric("Savings", pct(projection.savings), border=True, help="1 - cost with routing / cost of always-strongest, at these prices and token mix.")
+routed_lo, routed_hi = projection.routed_range_usd(1)
+cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True, height="stretch")
+cols[1].caption(f"95%: {usd(routed_lo)} to {usd(routed_hi)}")
+cols[2].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True, height="stretch")
+cols[2].caption("always-strongest, same traffic")
+cols[3].metric("Savings", pct(projection.savings), border=True, height="stretch", help="1 - cost with routing / cost of always-strongest, at these prices and token mix.")
 cols[3].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
-cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True)
+cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True, height="stretch")
 cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
 
 colour = run_colour(strategy)
 fig_projection = projection_figure(projection, strategy)
 annual = estimate_figure(
-    [Estimate(f"with routing ({strategy})", projection.annual_routed_usd, projection.annual_strongest_usd - hi, projection.annual_strongest_usd - lo, colour=colour),
+    [Estimate(f"with routing ({strategy})", projection.annual_routed_usd, *projection.annual_routed_range_usd, colour=colour),
      Estimate("without routing (always-strongest)", projection.annual_strongest_usd, projection.annual_strongest_usd, projection.annual_strongest_usd, colour=OKABE_ITO["vermillion"])],
     "Cost over the first 12 months", "cost over 12 months (USD)", money=True,
 )

@@ -18,7 +18,7 @@ from lab.figures.calibration import (
     reliability_figure,
     severity_figure,
 )
-from lab.figures.style import pct, usd
+from lab.figures.style import duration, pct, usd
 from lab.guardrails import DEFAULT_WINDOW, FallbackOutcome, MonitorRun, cap_comparison, compare_fallbacks, monitor_failure, suggested_cap_usd
 from lab.signals import Signals
 from pages import _common as common
@@ -119,9 +119,10 @@ cols[0].metric("Quality served", f"{i.quality:.3f}", f"{d['quality']:+.3f}", bor
                help=f"Paired 95% interval of the change: {d['quality_ci'][0]:+.3f} to {d['quality_ci'][1]:+.3f}.")
 cols[1].metric("Cost per 1,000 queries", usd(i.cost_per_1k_usd), usd(d["cost_per_1k_usd"]), delta_color="inverse", border=True,
                help=f"Paired 95% interval of the change: {usd(d['cost_per_query_ci'][0] * 1000)} to {usd(d['cost_per_query_ci'][1] * 1000)}.")
-cols[2].metric("p95 latency", f"{i.latency_p95_ms / 1000:,.1f} s", f"{d['latency_p95_ms'] / 1000:+,.1f} s", delta_color="inverse", border=True)
+cols[2].metric("p95 latency", duration(i.latency_p95_ms), ("+" if d["latency_p95_ms"] >= 0 else "") + duration(d["latency_p95_ms"]),
+               delta_color="inverse", border=True)
 cols[3].metric("Strong share", pct(i.strong_share), f"{d['strong_share'] * 100:+.1f} points", delta_color="off", border=True)
-st.caption(f"Clean: quality {c.quality:.3f}, {usd(c.cost_per_1k_usd)} per 1,000 queries, p95 {c.latency_p95_ms:,.0f} ms, "
+st.caption(f"Clean: quality {c.quality:.3f}, {usd(c.cost_per_1k_usd)} per 1,000 queries, p95 {duration(c.latency_p95_ms)}, "
            f"savings {pct(c.savings)} against always-strongest (injected: {pct(i.savings)}). Change in quality: "
            f"{d['quality']:+.3f}, 95% interval {d['quality_ci'][0]:+.3f} to {d['quality_ci'][1]:+.3f}.")
 for note in comparison.notes:

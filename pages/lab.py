@@ -110,7 +110,7 @@ def _share(value: float | None) -> str:
 
 def _cards(cards) -> None:
     for col, card in zip(st.columns(len(cards)), cards):
-        col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
+        col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True, height="stretch",
                    delta_color="normal" if card.good_when_up else "inverse")
         col.caption(card.interval)
 

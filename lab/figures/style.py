@@ -141,6 +141,15 @@ def usd(value: float) -> str:
     return "$0" if digits == "0" else f"{sign}${digits}"
 
 
+def duration(ms: float) -> str:
+    """A latency: whole milliseconds below a second, else seconds to one decimal (short enough for a card)."""
+    if ms != ms:
+        return "n/a"
+    sign = "-" if ms < 0 else ""
+    v = abs(ms)
+    return f"{sign}{v:,.0f} ms" if round(v) < 1000 else f"{sign}{v / 1000:,.1f} s"
+
+
 def pct(value: float, digits: int = 1) -> str:
     """A fraction as a percentage."""
     return "n/a" if value != value else f"{value * 100:.{digits}f}%"

@@ -69,6 +69,48 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         page.close()
 
 
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Data"]
+# a page's URL path -> the heading it opens with
+LINKS = {"compare": "Compare strategies", "queries": "Queries", "cost_projection": "Cost projection",
+         "failure_gallery": "Failure gallery", "data": "Data"}
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.mark.parametrize("path", sorted(LINKS))
+def test_a_link_to_a_page_opens_it_inside_the_app(browser, app_url, path):
+    # a shared link lands on its page with the app's navigation, wide layout and the linked scenario,
+    # not on Streamlit's pages/-folder fallback (which runs the page file alone)
+    page = browser.new_page(viewport=PROJECTOR)
+    try:
+        page.goto(f"{app_url}/{path}?scenario=coding-assistant")
+        page.wait_for_selector("h1", timeout=90_000)
+        page.evaluate(MUTATION_PROBE)
+        wait_idle(page, quiet_ms=800)
+        nav = [text.split("\n")[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
+        assert nav == NAVIGATION
+        assert page.locator("h1").first.inner_text().startswith(LINKS[path])
+        assert page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).maxWidth") == "none"
+        assert "coding-assistant" in page.get_by_role("combobox", name="Scenario", exact=True).input_value()  # the link's scenario is loaded
+        assert exceptions(page) == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"link_{path}_1280x720.png"))
+    finally:
+        page.close()
+
+
+def test_on_a_projector_no_headline_figure_is_cut_off(browser, app_url):
+    page = browser.new_page(viewport=PROJECTOR)
+    try:
+        page.goto(app_url)
+        wait_for_app(page, min_charts=6)
+        cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *'))
+            .filter(el => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0).map(el => el.textContent)""")
+        assert cut == [], f"cut off at 1280 x 720: {cut}"
+        page.screenshot(path=str(SHOTS / "lab_1280x720.png"))
+    finally:
+        page.close()
+
+
 def test_moving_a_threshold_changes_every_live_chart(browser, app_url):
     page = _open(browser, app_url)
     try:

@@ -76,6 +76,13 @@ def test_the_savings_range_brackets_the_projected_savings(cascade_run):
     assert high - low == pytest.approx(summary.savings_ci[1] - summary.savings_ci[0])
     lo_usd, hi_usd = p.annual_savings_range_usd
     assert lo_usd <= p.annual_savings_usd <= hi_usd
+    # the same range read as cost with routing: more savings is less cost
+    routed_lo, routed_hi = p.annual_routed_range_usd
+    assert routed_lo <= p.annual_routed_usd <= routed_hi
+    assert routed_hi - routed_lo == pytest.approx(hi_usd - lo_usd)
+    month_lo, month_hi = p.routed_range_usd(1)
+    assert month_lo <= p.table["routed_usd"].iloc[0] <= month_hi
+    assert month_lo == pytest.approx(p.table["strongest_usd"].iloc[0] * (1 - high))
 
 
 def test_wrong_number_of_prices_is_an_error(cascade_run):

@@ -14,7 +14,7 @@ from lab.experiment import run, signals_for, sweep_for
 from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.figures.outcomes import Estimate, estimate_figure
 from lab.figures.routing import category_split_figure, model_split_figure
-from lab.figures.style import GREY, build, usd
+from lab.figures.style import GREY, build, duration, usd
 
 
 def _validated(fig: go.Figure) -> go.Figure:
@@ -64,3 +64,11 @@ def test_usd_of_zero_and_of_less_than_a_millionth_is_zero_dollars():
     assert usd(-0.0) == "$0"
     assert usd(1e-9) == "$0"
     assert usd(0.000123) == "$0.000123"
+
+
+def test_duration_is_milliseconds_below_a_second_and_seconds_above():
+    assert duration(850.2) == "850 ms"
+    assert duration(999.6) == "1.0 s"  # never "1,000 ms"
+    assert duration(13_294.0) == "13.3 s"
+    assert duration(-1_606.0) == "-1.6 s"
+    assert duration(float("nan")) == "n/a"
