@@ -79,7 +79,8 @@ with st.spinner("Running every failure's preset demonstration..."):
 table = pd.DataFrame([{
     "failure": row.title, "strategy": row.strategy, "severity": row.severity,
     "quality change": row.quality_change, "quality 95% interval": f"{row.quality_change_ci[0]:+.3f} to {row.quality_change_ci[1]:+.3f}",
-    "cost per 1k queries": usd(row.cost_per_1k_change_usd), "p95 latency (ms)": row.latency_p95_change_ms,
+    "cost per 1k queries": ("+" if row.cost_per_1k_change_usd > 0 else "") + usd(row.cost_per_1k_change_usd),
+    "p95 latency (ms)": row.latency_p95_change_ms,
     "strong share": row.strong_share_change, "what it does": row.effect,
 } for row in overview])
 st.subheader("Every failure at its preset severity (injected minus clean)")
