@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lab.breakdown import CategorySplit
-from lab.figures.style import INJECTED_PATTERN, INJECTED_SUFFIX, build, label_margin, model_colours, wrap
+from lab.figures.style import INJECTED_PATTERN, INJECTED_SUFFIX, build, label_margin, legend_rows, model_colours, wrap
 
 
 def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tuple[str, ...]) -> go.Figure:
@@ -29,7 +29,8 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
         xaxis=dict(title=dict(text="share of queries served (%)"), range=[0, 100.5], ticksuffix="%", dtick=20),
         yaxis=dict(autorange="reversed", tickvals=labels, ticktext=wrapped),
     )
-    return build(data, layout, "Routing split per model", height=150 + 60 * len(runs), left=label_margin(wrapped))
+    left = label_margin(wrapped)
+    return build(data, layout, "Routing split per model", height=150 + 60 * len(runs), left=left, legend_rows=legend_rows(list(model_names), left))
 
 
 def _rows_in(split: CategorySplit, order: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +49,7 @@ def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tu
     first = runs[0][1]
     escalated = np.argsort(-first.share[:, -1], kind="stable")  # most escalated category on top, ties by name
     order = [first.categories[k] for k in escalated]
-    gap = 0.04
+    gap = 0.1  # room between the panels for the first one's "100%" tick
     width = (1 - gap * (len(runs) - 1)) / len(runs)
     data, layout = [], dict(barmode="stack")
     for col, (label, split) in enumerate(runs):
@@ -65,4 +66,9 @@ def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tu
         layout[f"xaxis{suffix}"] = dict(title=dict(text=axis_title), range=[0, 100.5], ticksuffix="%", dtick=50 if len(runs) > 1 else 20,
                                        domain=[col * (width + gap), col * (width + gap) + width], anchor=f"y{suffix}")
         layout[f"yaxis{suffix}"] = dict(autorange="reversed", anchor=f"x{suffix}", **({"matches": "y", "showticklabels": False} if col else {}))
-    return build(data, layout, "Routing split per category", height=120 + 30 * len(order), left=label_margin(order))
+    shown = [wrap(str(name).replace("_", " "), 22) for name in order]  # MMLU's subjects are snake_case
+    layout["yaxis"].update(tickvals=order, ticktext=shown)
+    row_px = 38 if any("<br>" in label for label in shown) else 30
+    left = label_margin(shown)
+    return build(data, layout, "Routing split per category", height=120 + row_px * len(order), left=left,
+                 legend_rows=legend_rows(list(model_names), left))

@@ -107,13 +107,37 @@ def build(data: list[dict], layout: dict, title: str, height: int = 380, legend_
         **layout, "template": lab_template(), "title": {"text": title}, "height": height + 26 * legend_rows,
         "margin": {"t": 48 + 26 * legend_rows, "l": left, "b": bottom, "r": 20},
     }
+    if legend_rows and "y" not in layout.get("legend", {}):
+        full["legend"] = {**layout.get("legend", {}), "y": legend_y(height - 48 - bottom)}
     return go.Figure({"data": data, "layout": full}, _validate=False)
+
+
+def legend_y(plot_px: int) -> float:
+    """The legend's y (in plot heights) that sits it 8 px above a plot `plot_px` tall, whatever its height
+    (the template's 1.02 is 43 px above a 2,000-px plot, over the title)."""
+    return 1 + 8 / max(plot_px, 1)
 
 
 def label_margin(labels: list[str]) -> int:
     """Left margin (px) for horizontal-bar category labels of these lengths (one line of up to 22 characters each)."""
     longest = max((min(len(part), 22) for label in labels for part in str(label).split("<br>")), default=4)
     return 24 + int(longest * FONT_SIZE * 0.52)
+
+
+CHART_COLUMN_PX = 560  # a chart in one of two columns of a 1600-px-wide window with the sidebar open
+
+
+def legend_rows(names: list[str], left: int) -> int:
+    """Rows a horizontal legend of these names takes above a plot whose y labels take `left` px (an estimate
+    for a chart in one of two columns; plotly wraps the legend, the fixed top margin must leave room)."""
+    room = CHART_COLUMN_PX - left - 20
+    rows, used = 1, 0.0
+    for name in names:
+        item = 40 + 0.5 * (FONT_SIZE - 2) * len(name)  # symbol, gap and text
+        if used and used + item > room:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
 
 
 def wrap(label: str, width: int = 18) -> str:

@@ -72,3 +72,13 @@ def test_duration_is_milliseconds_below_a_second_and_seconds_above():
     assert duration(13_294.0) == "13.3 s"
     assert duration(-1_606.0) == "-1.6 s"
     assert duration(float("nan")) == "n/a"
+
+
+def test_a_legend_that_wraps_gets_the_rows_it_needs_and_sits_just_above_any_plot():
+    from lab.figures.style import legend_rows, legend_y
+
+    assert legend_rows(["gpt-4o-mini", "gpt-4o"], left=120) == 1
+    assert legend_rows(["Mixtral-8x7B-Instruct", "GPT-4 Turbo (1106)"], left=220) == 2
+    assert legend_rows(["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"], left=220) == 3
+    for plot_px in (200, 2_000):
+        assert (legend_y(plot_px) - 1) * plot_px == pytest.approx(8)  # 8 px above the plot, tall or short
