@@ -46,16 +46,18 @@ curves = [Curve(strategy, strategy, sweep) for strategy, sweep in sweeps.items()
 st.plotly_chart(frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier")
 
 table = comparison_table(sweeps, exp.baselines, target / 100)
+SHARES = ["CPT(50%)", "CPT(80%)", "savings at equal quality"]
+shown = table.assign(**{column: table[column] * 100 for column in SHARES})  # fractions as percentages, one decimal
 st.subheader("Sweep summaries")
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    shown, hide_index=True, width="stretch",
     column_config={
         "strategy": st.column_config.TextColumn("strategy"),
         "APGR": st.column_config.NumberColumn("APGR", format="%.3f", help="Area under PGR against strong-call share (0.5 = random, 1 = perfect)."),
-        "CPT(50%)": st.column_config.NumberColumn("CPT(50%)", format="percent", help="Smallest strong-call share recovering 50% of the quality gap."),
-        "CPT(80%)": st.column_config.NumberColumn("CPT(80%)", format="percent", help="Smallest strong-call share recovering 80% of the quality gap."),
+        "CPT(50%)": st.column_config.NumberColumn("CPT(50%)", format="%.1f%%", help="Smallest strong-call share recovering 50% of the quality gap."),
+        "CPT(80%)": st.column_config.NumberColumn("CPT(80%)", format="%.1f%%", help="Smallest strong-call share recovering 80% of the quality gap."),
         "AIQ": st.column_config.NumberColumn("AIQ", format="%.4f", help="Area under the cost-quality hull, normalised by the cost range."),
-        "savings at equal quality": st.column_config.NumberColumn(f"savings at {target}% quality", format="percent",
+        "savings at equal quality": st.column_config.NumberColumn(f"savings at {target}% quality", format="%.1f%%",
                                                                   help="Against always-strongest; empty where the strategy never reaches that quality."),
     },
 )

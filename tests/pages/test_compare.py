@@ -29,3 +29,10 @@ def test_a_higher_quality_bar_lowers_the_savings_at_equal_quality():
     widget(at.slider, "Savings read at quality retained (%)").set_value(99).run()
     assert_clean(at)
     assert at.dataframe[0].value["savings at equal quality"].iloc[0] < before
+
+
+def test_shares_in_the_table_are_percentages_of_the_sweep_s_fractions():
+    at = open_app({"compare": "classifier"}, page="compare")
+    shown = at.dataframe[0].value.iloc[0]
+    assert 1.0 < shown["CPT(50%)"] < 100.0  # percent, not a fraction
+    assert shown["CPT(50%)"] < shown["CPT(80%)"] <= 100.0
