@@ -75,11 +75,22 @@ def build_experiment(
     models = tuple(scenario.models)
     calls = price_calls(queries, list(models))
     rng = np.random.default_rng([scenario.seed, 0xB007])
+    baselines = baselines_of(queries, calls)
     return Experiment(
         scenario=scenario, queries=queries, models=models, calls=calls,
-        baselines=baselines_of(queries, calls), plan=plan_bootstrap(queries.n_queries, rng),
-        classifier=classifier, notes=queries.notes,
+        baselines=baselines, plan=plan_bootstrap(queries.n_queries, rng),
+        classifier=classifier, notes=queries.notes + inversion_notes(baselines, models),
     )
+
+
+def inversion_notes(baselines: Baselines, models: tuple[ModelSpec, ...]) -> tuple[str, ...]:
+    """A note when the costliest model answers worse than the cheapest on this data (what 'strongest' then means)."""
+    weak, strong = baselines.mean_quality_weak, baselines.mean_quality_strong
+    if strong >= weak:
+        return ()
+    return (f"in this data the costliest model, {models[-1].name}, answers worse than the cheapest, {models[0].name} "
+            f"(mean quality {strong:.3f} against {weak:.3f}): 'always-strongest' is the costliest tier, so quality "
+            "against it can exceed 100%",)
 
 
 def signals_for(experiment: Experiment, strategy: str) -> Signals:

@@ -33,3 +33,11 @@ def test_building_twice_gives_the_same_figures():
     _, sa = run(a, signals_for(a, "llm-router"), (0.5,))
     _, sb = run(b, signals_for(b, "llm-router"), (0.5,))
     assert sa == sb
+
+
+def test_an_experiment_says_when_the_costliest_model_answers_worse():
+    rng = np.random.default_rng(5)
+    inverted = make_experiment(np.column_stack([rng.random(400) < 0.8, rng.random(400) < 0.5]).astype(float))
+    assert any("answers worse than the cheapest" in note for note in inverted.notes)
+    usual = make_experiment(np.column_stack([rng.random(400) < 0.5, rng.random(400) < 0.8]).astype(float))
+    assert not any("answers worse" in note for note in usual.notes)
