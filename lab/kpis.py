@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lab.figures.style import duration, pct, usd
+from lab.figures.style import duration, pct, signed, usd
 from lab.metrics import Summary
 
 Z95 = 1.959963984540054
@@ -40,10 +40,7 @@ def wilson_interval(share: float, n: int, z: float = Z95) -> tuple[float, float]
 
 
 def _change(value: float, reference: float | None, fmt) -> str | None:
-    if reference is None:
-        return None
-    diff = value - reference
-    return ("+" if diff >= 0 else "-") + fmt(abs(diff))
+    return None if reference is None else signed(value - reference, fmt)
 
 
 def kpi_cards(summary: Summary, reference: Summary | None = None) -> list[Kpi]:

@@ -18,7 +18,7 @@ from lab.figures.calibration import (
     reliability_figure,
     severity_figure,
 )
-from lab.figures.style import duration, pct, usd
+from lab.figures.style import duration, pct, signed, usd
 from lab.guardrails import DEFAULT_WINDOW, FallbackOutcome, MonitorRun, cap_comparison, compare_fallbacks, monitor_failure, suggested_cap_usd
 from lab.signals import Signals
 from pages import _common as common
@@ -79,7 +79,7 @@ with st.spinner("Running every failure's preset demonstration..."):
 table = pd.DataFrame([{
     "failure": row.title, "strategy": row.strategy, "severity": row.severity,
     "quality change": row.quality_change, "quality 95% interval": f"{row.quality_change_ci[0]:+.3f} to {row.quality_change_ci[1]:+.3f}",
-    "cost per 1k queries": ("+" if row.cost_per_1k_change_usd > 0 else "") + usd(row.cost_per_1k_change_usd),
+    "cost per 1k queries": signed(row.cost_per_1k_change_usd, usd),
     "p95 latency (ms)": row.latency_p95_change_ms,
     "strong share": row.strong_share_change, "what it does": row.effect,
 } for row in overview])
@@ -120,8 +120,7 @@ cols[0].metric("Quality served", f"{i.quality:.3f}", f"{d['quality']:+.3f}", bor
                help=f"Paired 95% interval of the change: {d['quality_ci'][0]:+.3f} to {d['quality_ci'][1]:+.3f}.")
 cols[1].metric("Cost per 1,000 queries", usd(i.cost_per_1k_usd), usd(d["cost_per_1k_usd"]), delta_color="inverse", border=True,
                help=f"Paired 95% interval of the change: {usd(d['cost_per_query_ci'][0] * 1000)} to {usd(d['cost_per_query_ci'][1] * 1000)}.")
-cols[2].metric("p95 latency", duration(i.latency_p95_ms), ("+" if d["latency_p95_ms"] >= 0 else "") + duration(d["latency_p95_ms"]),
-               delta_color="inverse", border=True)
+cols[2].metric("p95 latency", duration(i.latency_p95_ms), signed(d["latency_p95_ms"], duration), delta_color="inverse", border=True)
 cols[3].metric("Strong share", pct(i.strong_share), f"{d['strong_share'] * 100:+.1f} points", delta_color="off", border=True)
 st.caption(f"Clean: quality {c.quality:.3f}, {usd(c.cost_per_1k_usd)} per 1,000 queries, p95 {duration(c.latency_p95_ms)}, "
            f"savings {pct(c.savings)} against always-strongest (injected: {pct(i.savings)}). Change in quality: "

@@ -174,6 +174,11 @@ def duration(ms: float) -> str:
     return f"{sign}{v:,.0f} ms" if round(v) < 1000 else f"{sign}{v / 1000:,.1f} s"
 
 
+def signed(value: float, fmt) -> str:
+    """A change with its sign always shown: "+" or "-" then `fmt` of its size (fmt = usd, duration, ...)."""
+    return ("+" if value >= 0 else "-") + fmt(abs(value))
+
+
 def pct(value: float, digits: int = 1) -> str:
     """A fraction as a percentage."""
     return "n/a" if value != value else f"{value * 100:.{digits}f}%"

@@ -82,3 +82,11 @@ def test_a_legend_that_wraps_gets_the_rows_it_needs_and_sits_just_above_any_plot
     assert legend_rows(["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"], left=220) == 3
     for plot_px in (200, 2_000):
         assert (legend_y(plot_px) - 1) * plot_px == pytest.approx(8)  # 8 px above the plot, tall or short
+
+
+def test_signed_always_shows_the_sign_of_a_change():
+    from lab.figures.style import signed
+
+    assert signed(1.5, usd) == "+$1.50"
+    assert signed(-1_606.0, duration) == "-1.6 s"
+    assert signed(0.0, usd) == "+$0"
