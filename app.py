@@ -1,7 +1,7 @@
 """Routing Lab: the Streamlit entry point. Page config, the shared sidebar (scenario, models), navigation.
 
 Run with `uv run routing-lab` (or `streamlit run app.py`). Pages live in pages/; each is thin:
-read widgets, call cached lab functions, draw figures built by lab.figures.
+read widgets, call cached lab functions, draw figures built by lab.present.figures.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ div[data-testid="stMetricValue"], div[data-testid="stMetricValue"] > div { font-
 div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 </style>"""
 
-st.set_page_config(page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded"
+)
 st.html(PROJECTOR_CSS)
 preload_plotly()
 

@@ -16,11 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
 
 from pages._live_chart import PLOTLY_JS_ENV, PLOTLY_JS_ROUTE, plotly_js_path, plotly_js_url
 
@@ -49,7 +49,9 @@ def plotly_js_gzip() -> bytes:
 async def plotly_js(request: Request) -> Response:
     """The live charts' plotly.js, gzipped when the browser accepts it (kept for a day)."""
     if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(plotly_js_gzip(), media_type="text/javascript", headers={**CACHE_HEADERS, "Content-Encoding": "gzip"})
+        return Response(
+            plotly_js_gzip(), media_type="text/javascript", headers={**CACHE_HEADERS, "Content-Encoding": "gzip"}
+        )
     return FileResponse(plotly_js_path(), media_type="text/javascript", headers=CACHE_HEADERS)
 
 
@@ -61,7 +63,9 @@ def warm_up() -> None:
 
         _common.warm_default()
     except Exception as exc:
-        LOG.warning("warming the default scenario failed (%s: %s); the first page will build it", type(exc).__name__, exc)
+        LOG.warning(
+            "warming the default scenario failed (%s: %s); the first page will build it", type(exc).__name__, exc
+        )
 
 
 class PreloadPlotly:

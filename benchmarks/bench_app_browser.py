@@ -24,8 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.harness import (  # noqa: E402
-    ARTIFACTS, CHROMIUM, MUTATION_PROBE, chart_signature, chromium, exceptions, streamlit_server, wait_for_app, wait_idle,
+from tests.browser.harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    MUTATION_PROBE,
+    chart_signature,
+    chromium,
+    exceptions,
+    streamlit_server,
+    wait_for_app,
+    wait_idle,
 )
 
 N_QUERIES = 14_000
@@ -126,7 +134,9 @@ def slider_moves(browser, moves: int) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--moves", type=int, default=40)
-    parser.add_argument("--starts", type=int, default=5, help="server starts timed for the first draw (the median is reported)")
+    parser.add_argument(
+        "--starts", type=int, default=5, help="server starts timed for the first draw (the median is reported)"
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: apt-get install chromium")

@@ -21,7 +21,10 @@ def main(argv: list[str]) -> int:
         print(f"\n=== {script.name} ===", flush=True)
         if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0:
             failed.append(script.name)
-    print(f"\n{len(scripts) - len(failed)} of {len(scripts)} benchmarks met their targets" + (f"; missed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"\n{len(scripts) - len(failed)} of {len(scripts)} benchmarks met their targets"
+        + (f"; missed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

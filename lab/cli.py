@@ -10,13 +10,15 @@ import json
 import sys
 from pathlib import Path
 
-from lab.errors import LabError
+from lab.core.errors import LabError
 
-SERVER_FILE = Path(__file__).resolve().parent.parent / "server.py"  # st.App around app.py
+SERVER_FILE = Path(__file__).resolve().parents[1] / "server.py"  # st.App around app.py
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="routing-lab", description="Routing Lab: see when LLM model routing saves money and when it breaks.")
+    parser = argparse.ArgumentParser(
+        prog="routing-lab", description="Routing Lab: see when LLM model routing saves money and when it breaks."
+    )
     sub = parser.add_subparsers(dest="command")
 
     app = sub.add_parser("app", help="start the Streamlit app (the default with no command)")
@@ -28,14 +30,21 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--strategy", default=None, help="strategy name (see `routing-lab list strategies`)")
         p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
         p.add_argument("--queries", type=int, default=None, help="number of synthetic queries")
-        p.add_argument("--data-dir", default=None, help="folder with the public data sets (else $ROUTING_LAB_DATA or the cache)")
+        p.add_argument(
+            "--data-dir", default=None, help="folder with the public data sets (else $ROUTING_LAB_DATA or the cache)"
+        )
 
     sim = sub.add_parser("simulate", help="route one scenario with one strategy and print the figures")
     common(sim)
     sim.add_argument("--threshold", type=float, action="append", default=None, help="one per tier boundary, in [0, 1]")
     sim.add_argument("--format", choices=["table", "json"], default="table")
-    sim.add_argument("--inject", action="append", default=None, metavar="NAME=SEVERITY",
-                     help="inject a failure (repeatable; see `routing-lab list failures`); adds clean and delta blocks")
+    sim.add_argument(
+        "--inject",
+        action="append",
+        default=None,
+        metavar="NAME=SEVERITY",
+        help="inject a failure (repeatable; see `routing-lab list failures`); adds clean and delta blocks",
+    )
 
     sw = sub.add_parser("sweep", help="sweep thresholds from always-cheapest to always-strongest")
     common(sw)
@@ -45,20 +54,30 @@ def _parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list scenarios or strategies")
     ls.add_argument("what", choices=["scenarios", "strategies", "failures"])
 
-    imp = sub.add_parser("import", help="check recorded outcomes (a public set or your log) and write a scenario replaying them")
-    imp.add_argument("source_format", metavar="FORMAT", help="routellm-mmlu, routellm-gsm8k, routellm-mt-bench, routerarena, routerbench or outcomes")
-    imp.add_argument("path", metavar="PATH", help="the data directory for a public set, else the file (.csv, .jsonl, .parquet)")
+    imp = sub.add_parser(
+        "import", help="check recorded outcomes (a public set or your log) and write a scenario replaying them"
+    )
+    imp.add_argument(
+        "source_format",
+        metavar="FORMAT",
+        help="routellm-mmlu, routellm-gsm8k, routellm-mt-bench, routerarena, routerbench or outcomes",
+    )
+    imp.add_argument(
+        "path", metavar="PATH", help="the data directory for a public set, else the file (.csv, .jsonl, .parquet)"
+    )
     imp.add_argument("-o", "--output", default=None, help="write the scenario YAML here (default: print it)")
 
     data = sub.add_parser("data", help="the public outcome data: status, or download from the pinned upstream commits")
     data.add_argument("action", choices=["status", "download"])
     data.add_argument("--data-dir", default=None, help="folder for the data (else $ROUTING_LAB_DATA or the user cache)")
-    data.add_argument("--set", dest="sets", action="append", default=None, help="one public set (repeatable; default: all)")
+    data.add_argument(
+        "--set", dest="sets", action="append", default=None, help="one public set (repeatable; default: all)"
+    )
     return parser
 
 
 def _import(args: argparse.Namespace) -> None:
-    from lab.replay.importer import import_source
+    from lab.sources.replay.importer import import_source
 
     imported = import_source(args.source_format, args.path)
     if args.output is None:
@@ -75,39 +94,43 @@ def _import(args: argparse.Namespace) -> None:
 
 
 def _data(args: argparse.Namespace) -> None:
-    from lab.datadir import DATA_SETS, download, status
+    from lab.sources.datadir import DATA_SETS, download, status
 
     if args.action == "download":
         report = download(args.data_dir, args.sets, progress=lambda line: print(line, file=sys.stderr))
-        print(f"{report.data_dir}: {len(report.fetched)} file(s) fetched and sha256-checked, {len(report.already_ok)} already there")
+        print(
+            f"{report.data_dir}: {len(report.fetched)} file(s) fetched and sha256-checked, {len(report.already_ok)} already there"
+        )
     where, files = status(args.data_dir, args.sets)
     print(f"data directory: {where.path} ({where.origin})")
     for name in args.sets or DATA_SETS:
-        from lab.datadir import set_files
+        from lab.sources.datadir import set_files
 
         mine = [f for f in files if f.path in set(set_files(name))]
         states = {state: sum(f.state == state for f in mine) for state in ("ok", "missing", "changed")}
         verdict = "ready" if states["ok"] == len(mine) else "incomplete: run `routing-lab data download`"
-        print(f"  {name}: {states['ok']}/{len(mine)} files ok, {states['missing']} missing, {states['changed']} changed ({verdict})")
+        print(
+            f"  {name}: {states['ok']}/{len(mine)} files ok, {states['missing']} missing, {states['changed']} changed ({verdict})"
+        )
 
 
 def _experiment(args: argparse.Namespace):
-    from lab.experiment import build_experiment
-    from lab.scenario import load_scenario
+    from lab.core.scenario import load_scenario
+    from lab.sources.loader import load_experiment
 
     scenario = load_scenario(args.scenario)
     if args.seed is not None:
         scenario = scenario.model_copy(update={"seed": args.seed})
     if args.queries is not None:
         scenario = scenario.with_queries(args.queries)
-    return build_experiment(scenario, data_dir=args.data_dir)
+    return load_experiment(scenario, data_dir=args.data_dir)
 
 
 def simulate_payload(args: argparse.Namespace) -> dict:
     """simulate's figures as a JSON-ready dict."""
-    from lab.experiment import run, signals_for, thresholds_for
-    from lab.failures import parse_injection
-    from lab.routing import check_thresholds
+    from lab.core.experiment import run, signals_for, thresholds_for
+    from lab.core.routing import check_thresholds
+    from lab.failures.registry import parse_injection
 
     if args.threshold:
         for t in args.threshold:
@@ -119,7 +142,9 @@ def simulate_payload(args: argparse.Namespace) -> dict:
     thresholds = check_thresholds(thresholds_for(experiment, strategy, args.threshold), experiment.queries.n_models)
     injections = dict(parse_injection(text) for text in args.inject or [])
     if injections:
-        return _injected_payload(experiment, signals, thresholds, injections, retune=None if not args.threshold else False)
+        return _injected_payload(
+            experiment, signals, thresholds, injections, retune=None if not args.threshold else False
+        )
     _, summary = run(experiment, signals, thresholds)
     return _run_payload(experiment, signals, summary)
 
@@ -133,7 +158,7 @@ def _run_payload(experiment, signals, summary) -> dict:
 
 def _injected_payload(experiment, signals, thresholds, injections: dict[str, float], retune: bool | None) -> dict:
     """The injected run at the top level, the clean run in `clean`, injected minus clean in `delta` (same keys)."""
-    from lab.failures import compare, payload_difference
+    from lab.failures.clean_vs_injected import compare, payload_difference
 
     comparison = compare(experiment, signals, injections, thresholds, retune=retune)
     clean = _run_payload(experiment, signals, comparison.clean)
@@ -145,7 +170,7 @@ def _injected_payload(experiment, signals, thresholds, injections: dict[str, flo
 
 def sweep_payload(args: argparse.Namespace) -> dict:
     """sweep's points and summaries as a JSON-ready dict."""
-    from lab.experiment import signals_for, sweep_for
+    from lab.core.experiment import signals_for, sweep_for
 
     if args.points < 2:
         raise LabError(f"--points {args.points}: a sweep needs at least 2 points")
@@ -153,10 +178,26 @@ def sweep_payload(args: argparse.Namespace) -> dict:
     strategy = args.strategy or experiment.scenario.defaults.strategy
     result = sweep_for(experiment, signals_for(experiment, strategy), points=args.points)
     points = [
-        {"threshold": [float(t) for t in th] if len(th) > 1 else float(th[0]), "strong_share": float(s), "quality": float(q), "cost_per_query_usd": float(c), "pgr": None if q != q else float(g)}
-        for th, s, q, c, g in zip(result.thresholds, result.strong_share, result.quality, result.cost_per_query_usd, result.pgr)
+        {
+            "threshold": [float(t) for t in th] if len(th) > 1 else float(th[0]),
+            "strong_share": float(s),
+            "quality": float(q),
+            "cost_per_query_usd": float(c),
+            "pgr": None if q != q else float(g),
+        }
+        for th, s, q, c, g in zip(
+            result.thresholds, result.strong_share, result.quality, result.cost_per_query_usd, result.pgr
+        )
     ]
-    return {"scenario": experiment.scenario.name, "strategy": strategy, "points": points, "apgr": result.apgr, "cpt50": result.cpt50, "cpt80": result.cpt80, "aiq": result.aiq}
+    return {
+        "scenario": experiment.scenario.name,
+        "strategy": strategy,
+        "points": points,
+        "apgr": result.apgr,
+        "cpt50": result.cpt50,
+        "cpt80": result.cpt80,
+        "aiq": result.aiq,
+    }
 
 
 def _print_table(rows: list[tuple[str, str]]) -> None:
@@ -174,13 +215,18 @@ def _show_simulate(payload: dict, fmt: str) -> None:
         print(json.dumps(payload, indent=2))
         return
     rows = [
-        ("scenario", payload["scenario"]), ("strategy", payload["strategy"]),
-        ("thresholds", ", ".join(f"{t:.3f}" for t in payload["thresholds"])), ("queries", f"{payload['n_queries']:,}"),
+        ("scenario", payload["scenario"]),
+        ("strategy", payload["strategy"]),
+        ("thresholds", ", ".join(f"{t:.3f}" for t in payload["thresholds"])),
+        ("queries", f"{payload['n_queries']:,}"),
         ("quality", f"{payload['quality']:.4f} {_fmt_ci(payload['quality_ci'], '.4f')}"),
         ("quality retained", f"{payload['quality_retained']:.2%} {_fmt_ci(payload['quality_retained_ci'], '.2%')}"),
         ("call share", ", ".join(f"{k} {v:.1%}" for k, v in payload["call_share"].items())),
         ("cost per query", f"${payload['cost_per_query_usd']:.6f}"),
-        ("monthly cost", f"${payload['monthly_cost_usd']:,.0f} {_fmt_ci(payload['monthly_cost_ci'], ',.0f')} vs ${payload['baseline_monthly_cost_usd']:,.0f} always-strongest"),
+        (
+            "monthly cost",
+            f"${payload['monthly_cost_usd']:,.0f} {_fmt_ci(payload['monthly_cost_ci'], ',.0f')} vs ${payload['baseline_monthly_cost_usd']:,.0f} always-strongest",
+        ),
         ("savings", f"{payload['savings']:.1%} {_fmt_ci(payload['savings_ci'], '.1%')}"),
         ("latency p50 / p95", f"{payload['latency_p50_ms']:,.0f} ms / {payload['latency_p95_ms']:,.0f} ms"),
     ]
@@ -191,7 +237,10 @@ def _show_simulate(payload: dict, fmt: str) -> None:
         rows += [
             ("injected", ", ".join(f"{name}={severity:g}" for name, severity in payload["failures"].items())),
             ("clean quality", f"{c['quality']:.4f}; change {d['quality']:+.4f} {_fmt_ci(d['quality_ci'], '+.4f')}"),
-            ("clean cost per query", f"${c['cost_per_query_usd']:.6f}; change {d['cost_per_query_usd']:+.6f} {_fmt_ci(d['cost_per_query_ci'], '+.6f')}"),
+            (
+                "clean cost per query",
+                f"${c['cost_per_query_usd']:.6f}; change {d['cost_per_query_usd']:+.6f} {_fmt_ci(d['cost_per_query_ci'], '+.6f')}",
+            ),
             ("clean latency p95", f"{c['latency_p95_ms']:,.0f} ms; change {d['latency_p95_ms']:+,.0f} ms"),
         ]
     rows += [("note", note) for note in payload.get("notes", [])]
@@ -206,10 +255,14 @@ def _show_sweep(payload: dict, fmt: str) -> None:
         print("threshold,strong_share,quality,cost_per_query_usd,pgr")
         for p in payload["points"]:
             th = p["threshold"] if not isinstance(p["threshold"], list) else "|".join(str(t) for t in p["threshold"])
-            print(f"{th},{p['strong_share']},{p['quality']},{p['cost_per_query_usd']},{'' if p['pgr'] is None else p['pgr']}")
+            print(
+                f"{th},{p['strong_share']},{p['quality']},{p['cost_per_query_usd']},{'' if p['pgr'] is None else p['pgr']}"
+            )
         return
-    print(f"scenario {payload['scenario']}, strategy {payload['strategy']}: APGR {payload['apgr']:.3f}, "
-          f"CPT(50%) {payload['cpt50']}, CPT(80%) {payload['cpt80']}, AIQ {payload['aiq']:.4f}")
+    print(
+        f"scenario {payload['scenario']}, strategy {payload['strategy']}: APGR {payload['apgr']:.3f}, "
+        f"CPT(50%) {payload['cpt50']}, CPT(80%) {payload['cpt80']}, AIQ {payload['aiq']:.4f}"
+    )
     print(f"{'threshold':>12} {'strong share':>12} {'quality':>8} {'$/query':>10}")
     step = max(1, len(payload["points"]) // 20)
     for p in payload["points"][::step]:
@@ -219,18 +272,18 @@ def _show_sweep(payload: dict, fmt: str) -> None:
 
 def _list(what: str) -> None:
     if what == "scenarios":
-        from lab.scenario import builtin_scenarios, load_scenario
+        from lab.core.scenario import builtin_scenarios, load_scenario
 
         for name in builtin_scenarios():
             scenario = load_scenario(name)
             print(f"{name}\t{scenario.title or scenario.description.strip().splitlines()[0]}")
     elif what == "failures":
-        from lab.failures import list_failures
+        from lab.failures.registry import list_failures
 
         for mode in list_failures():
             print(f"{mode.name}\t{mode.title}; touches {', '.join(mode.touches)}; {mode.effect}")
     else:
-        from lab.strategies import list_strategies
+        from lab.core.strategies import list_strategies
 
         for info in list_strategies():
             print(f"{info.name}\t{info.description}")

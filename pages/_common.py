@@ -1,7 +1,7 @@
 """The pages' shared Streamlit glue: bounded caches over the engine, the shared widgets, URL state.
 
 Nothing here computes a metric: it reads widgets, calls lab functions (cached, bounded) and keeps
-the configuration (lab.urlstate.LabConfig) in this session's state and in the URL. Nothing mutable
+the configuration (lab.present.urlstate.LabConfig) in this session's state and in the URL. Nothing mutable
 lives at module level: every user's state is in st.session_state.
 """
 
@@ -14,16 +14,19 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from lab.errors import LabError
-from lab.experiment import Experiment, build_experiment, run, signals_for, sweep_for, thresholds_for
-from lab.failures import World, inject, list_failures
-from lab.metrics import Summary
-from lab.routing import Result
-from lab.scenario import ReplaySource, Scenario, builtin_scenarios, load_scenario
-from lab.signals import Signals
-from lab.strategies import list_strategies
-from lab.sweep import Sweep, calibrate_thresholds, sort_signals
-from lab.urlstate import DEFAULT_SCENARIO, LabConfig, from_query_params, to_query_params
+from lab.core.errors import LabError
+from lab.core.experiment import Experiment, build_experiment, run, signals_for, sweep_for, thresholds_for
+from lab.core.metrics import Summary
+from lab.core.routing import Result
+from lab.core.scenario import ReplaySource, Scenario, builtin_scenarios, load_scenario
+from lab.core.signals import Signals
+from lab.core.strategies import list_strategies
+from lab.core.sweep import Sweep, calibrate_thresholds, sort_signals
+from lab.failures.injection import inject
+from lab.failures.registry import list_failures
+from lab.failures.world import World
+from lab.present.urlstate import DEFAULT_SCENARIO, LabConfig, from_query_params, to_query_params
+from lab.sources.loader import load_experiment
 
 UPLOAD_PREFIX = "upload:"
 CONFIG_KEY = "lab_config"
@@ -50,6 +53,7 @@ class Context:
 
 # --- caches (bounded; keyed by plain values, the experiment itself is not hashed) -----------------
 
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_scenario(name: str, mtime: float) -> Scenario:
     """A built-in scenario, re-read when its file changes."""
@@ -62,7 +66,7 @@ def cached_experiment(name: str, n_queries: int | None, data_dir: str | None) ->
     scenario = scenario_by_name(name)
     if n_queries is not None and n_queries != getattr(scenario.source, "n_queries", None):
         scenario = scenario.with_queries(n_queries)
-    return build_experiment(scenario, data_dir=data_dir or None)
+    return load_experiment(scenario, data_dir=data_dir or None)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the uploaded outcome log...")
@@ -78,13 +82,17 @@ def cached_signals(key: str, strategy: str, _experiment: Experiment) -> Signals:
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def cached_world(key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals) -> World:
+def cached_world(
+    key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals
+) -> World:
     """The world after injecting failures into a strategy's signals."""
     return inject(_experiment, _signals, dict(failures))
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def cached_sweep(key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals) -> Sweep:
+def cached_sweep(
+    key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals
+) -> Sweep:
     """A strategy's threshold sweep (clean when failures is empty)."""
     if _signals.fixed_tier is None and not _signals.staged:
         return sweep_for(_experiment, _signals, sorted_signals=sort_signals(_signals, _experiment.queries))
@@ -113,10 +121,12 @@ def warm_default() -> None:
     cached_sweep(key, strategy, (), experiment, cached_signals(key, strategy, experiment))
     for reference in ("always-cheapest", "always-strongest", "oracle"):
         cached_reference(key, reference, experiment)
-    import lab.breakdown, lab.figures.frontier, lab.figures.outcomes, lab.figures.routing, lab.kpis  # noqa: E401, F401 (the Lab page's)
-    from lab.figures.style import build
+    import lab.present.breakdown  # noqa: F401 (the Lab page's)
+    from lab.present.figures.style import build
 
-    build([{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up")  # plotly imports its trace classes on first use
+    build(
+        [{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up"
+    )  # plotly imports its trace classes on first use
 
 
 def scenario_by_name(name: str) -> Scenario:
@@ -128,6 +138,7 @@ def scenario_by_name(name: str) -> Scenario:
 
 
 # --- configuration and URL --------------------------------------------------------------------
+
 
 def config() -> LabConfig:
     """This session's configuration (read from the URL on the session's first run)."""
@@ -171,9 +182,10 @@ def data_dir_setting() -> str:
 
 # --- the shared sidebar: scenario and models ----------------------------------------------------
 
+
 def _scenario_label(name: str) -> str:
     if name.startswith(UPLOAD_PREFIX):
-        return f"Uploaded: {name[len(UPLOAD_PREFIX):]}"
+        return f"Uploaded: {name[len(UPLOAD_PREFIX) :]}"
     try:
         scenario = scenario_by_name(name)
     except LabError:
@@ -192,8 +204,9 @@ def uploads() -> dict[str, dict]:
 def add_upload(name: str, scenario: Scenario, queries) -> str:
     """Keep an uploaded log in this session and select it; returns its scenario option."""
     # the cache key covers the outcomes and the scenario (prices entered differ between people uploading one file)
-    digest = hashlib.sha256(np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes()
-                            + scenario.model_dump_json().encode()).hexdigest()
+    digest = hashlib.sha256(
+        np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes() + scenario.model_dump_json().encode()
+    ).hexdigest()
     uploads()[name] = {"digest": digest, "scenario": scenario, "queries": queries}
     option = UPLOAD_PREFIX + name
     update_config(scenario=option, queries=None, strategy=None, thresholds=None)
@@ -208,36 +221,60 @@ def scenario_sidebar() -> Context | None:
     fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
     if cfg.scenario not in options and "lab_scenario_warned" not in st.session_state:
         st.session_state["lab_scenario_warned"] = True
-        kept = "uploads stay in the browser session that made them" if cfg.scenario.startswith(UPLOAD_PREFIX) else f"built-in: {', '.join(names)}"
-        st.session_state.setdefault("lab_url_problems", []).append(f"scenario '{cfg.scenario}' is not available here ({kept}); showing {fallback}")
+        kept = (
+            "uploads stay in the browser session that made them"
+            if cfg.scenario.startswith(UPLOAD_PREFIX)
+            else f"built-in: {', '.join(names)}"
+        )
+        st.session_state.setdefault("lab_url_problems", []).append(
+            f"scenario '{cfg.scenario}' is not available here ({kept}); showing {fallback}"
+        )
     scenario_key = seed("scenario", cfg.scenario if cfg.scenario in options else fallback)
     if st.session_state[scenario_key] not in options:
         st.session_state[scenario_key] = fallback
     with st.sidebar:
         st.header("Scenario")
-        choice = st.selectbox("Scenario", options, key=scenario_key, format_func=_scenario_label,
-                              label_visibility="collapsed", help="Built-in synthetic scenarios, replayed public data, or a log you uploaded on the Data page.")
+        choice = st.selectbox(
+            "Scenario",
+            options,
+            key=scenario_key,
+            format_func=_scenario_label,
+            label_visibility="collapsed",
+            help="Built-in synthetic scenarios, replayed public data, or a log you uploaded on the Data page.",
+        )
         with st.expander("Size and data directory"):
             n_queries = None
             if not choice.startswith(UPLOAD_PREFIX):
                 scenario = scenario_by_name(choice)
                 if not isinstance(scenario.source, ReplaySource):
                     default_n = scenario.source.n_queries
-                    n_key = seed(f"n_queries:{choice}", int(cfg.queries) if cfg.queries and cfg.scenario == choice else default_n)
-                    n_queries = int(st.number_input(
-                        "Synthetic queries", min_value=100, max_value=UI_MAX_QUERIES, step=1000, key=n_key, help="How many queries to generate; large sets take a few seconds to build.",
-                    ))
+                    n_key = seed(
+                        f"n_queries:{choice}", int(cfg.queries) if cfg.queries and cfg.scenario == choice else default_n
+                    )
+                    n_queries = int(
+                        st.number_input(
+                            "Synthetic queries",
+                            min_value=100,
+                            max_value=UI_MAX_QUERIES,
+                            step=1000,
+                            key=n_key,
+                            help="How many queries to generate; large sets take a few seconds to build.",
+                        )
+                    )
                     if n_queries == default_n:
                         n_queries = None
                 else:
                     st.caption("Replayed data: the number of queries is fixed by the data set.")
             dir_key = seed("data_dir", data_dir_setting())
-            st.session_state["lab_data_dir"] = st.text_input("Data directory (replayed public data)", key=dir_key,
-                          help="A folder holding routellm/ and routerarena/; defaults to $ROUTING_LAB_DATA.")
+            st.session_state["lab_data_dir"] = st.text_input(
+                "Data directory (replayed public data)",
+                key=dir_key,
+                help="A folder holding routellm/ and routerarena/; defaults to $ROUTING_LAB_DATA.",
+            )
     data_dir = data_dir_setting()
     try:
         if choice.startswith(UPLOAD_PREFIX):
-            item = uploads()[choice[len(UPLOAD_PREFIX):]]
+            item = uploads()[choice[len(UPLOAD_PREFIX) :]]
             experiment = cached_upload_experiment(item["digest"], item["scenario"], item["queries"])
             key = f"upload|{item['digest']}"
         else:
@@ -258,18 +295,17 @@ def scenario_sidebar() -> Context | None:
 
 def models_sidebar(ctx: Context) -> None:
     """The models, cheapest first, with their prices per 1M tokens and where each price came from."""
-    with st.sidebar:
-        with st.expander(f"Models ({len(ctx.experiment.models)}, cheapest first)", expanded=False):
-            lines = []
-            for tier, spec in enumerate(ctx.experiment.models):
-                lines.append(
-                    f"**{tier}. {spec.name}**: ${spec.input_usd_per_token * 1e6:,.2f} in / "
-                    f"${spec.output_usd_per_token * 1e6:,.2f} out per 1M tokens  \n"
-                    f":small[price source: {spec.price_source}]"
-                )
-            st.markdown("\n\n".join(lines))
-            if ctx.experiment.calls.recorded_cost:
-                st.caption("Costs are the ones recorded in the data set, not tokens x price.")
+    with st.sidebar, st.expander(f"Models ({len(ctx.experiment.models)}, cheapest first)", expanded=False):
+        lines = []
+        for tier, spec in enumerate(ctx.experiment.models):
+            lines.append(
+                f"**{tier}. {spec.name}**: ${spec.input_usd_per_token * 1e6:,.2f} in / "
+                f"${spec.output_usd_per_token * 1e6:,.2f} out per 1M tokens  \n"
+                f":small[price source: {spec.price_source}]"
+            )
+        st.markdown("\n\n".join(lines))
+        if ctx.experiment.calls.recorded_cost:
+            st.caption("Costs are the ones recorded in the data set, not tokens x price.")
 
 
 def begin(page_name: str) -> None:
@@ -301,12 +337,14 @@ def context() -> Context:
 
 def offer_download() -> None:
     """Offer to fetch the public data sets (13 MB) from their pinned upstream commits, sha256-checked."""
-    from lab.datadir import download, resolve_data_dir
+    from lab.sources.datadir import download, resolve_data_dir
 
     target = resolve_data_dir(data_dir_setting() or None)
-    st.info(f"The lab can download RouteLLM's and RouterArena's recorded outcomes (about 13 MB) from their pinned "
-            f"upstream commits, check each file's sha256 and keep them in {target.path} ({target.origin}).",
-            icon=":material/download:")
+    st.info(
+        f"The lab can download RouteLLM's and RouterArena's recorded outcomes (about 13 MB) from their pinned "
+        f"upstream commits, check each file's sha256 and keep them in {target.path} ({target.origin}).",
+        icon=":material/download:",
+    )
     if st.button("Download the public data", key="lab_download_data"):
         with st.status("Downloading ...", expanded=True) as box:
             try:
@@ -328,6 +366,7 @@ def show_url_problems() -> None:
 
 
 # --- routing controls: strategy, thresholds, calibration, failures -------------------------------
+
 
 def strategy_names(ctx: Context) -> list[str]:
     """Every strategy available for the experiment's models."""
@@ -353,7 +392,9 @@ def strategy_control(ctx: Context) -> tuple[str, Signals]:
     descriptions = {info.name: info.description for info in list_strategies(list(ctx.experiment.models))}
     with st.sidebar:
         st.header("Routing")
-        strategy = st.selectbox("Strategy", names, key=key, help="\n\n".join(f"**{k}**: {v}" for k, v in descriptions.items()))
+        strategy = st.selectbox(
+            "Strategy", names, key=key, help="\n\n".join(f"**{k}**: {v}" for k, v in descriptions.items())
+        )
     sig = signals(ctx, strategy)
     with st.sidebar:
         if sig.simulated:
@@ -379,11 +420,19 @@ def _calibrate(ctx: Context, strategy: str, sig: Signals) -> None:
     update_config(target_share=target)
 
 
-def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True) -> tuple[float, ...]:
+def threshold_controls(
+    ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True
+) -> tuple[float, ...]:
     """One slider per tier boundary (in the sidebar, or `where`), then the calibration control unless `calibrate` is False."""
     cfg = config()
     names = ctx.experiment.model_names
-    defaults = thresholds_for(ctx.experiment, strategy, list(cfg.thresholds) if cfg.thresholds and cfg.strategy == strategy and len(cfg.thresholds) == len(names) - 1 else None)
+    defaults = thresholds_for(
+        ctx.experiment,
+        strategy,
+        list(cfg.thresholds)
+        if cfg.thresholds and cfg.strategy == strategy and len(cfg.thresholds) == len(names) - 1
+        else None,
+    )
     keys = _threshold_keys(ctx, strategy)
     fixed = sig.fixed_tier is not None
     values = []
@@ -398,8 +447,20 @@ def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None, ca
                 label = f"Escalate from {names[k]} when 1 - confidence >"
             else:
                 label = f"{names[k]} -> {names[k + 1]} above score"
-            values.append(float(st.slider(label, 0.0, 1.0, step=0.01, key=key, format="%.2f", disabled=fixed,
-                                          help="Queries whose score is above the threshold go to the stronger model.")))
+            values.append(
+                float(
+                    st.slider(
+                        label,
+                        0.0,
+                        1.0,
+                        step=0.01,
+                        key=key,
+                        format="%.2f",
+                        disabled=fixed,
+                        help="Queries whose score is above the threshold go to the stronger model.",
+                    )
+                )
+            )
     if calibrate:
         calibrate_controls(ctx, strategy, sig, where)
     thresholds = tuple(values)
@@ -409,16 +470,30 @@ def threshold_controls(ctx: Context, strategy: str, sig: Signals, where=None, ca
 
 
 def calibrate_controls(ctx: Context, strategy: str, sig: Signals, where=None) -> None:
-    """"Calibrate to X% strong calls": sets the threshold sliders; the share achieved is shown beside the target."""
+    """ "Calibrate to X% strong calls": sets the threshold sliders; the share achieved is shown beside the target."""
     if sig.fixed_tier is not None:
         return
     cfg = config()
     with where if where is not None else st.sidebar:
-        share_key = seed(f"share:{ctx.key}:{strategy}", round((cfg.target_share if cfg.target_share is not None else 0.3) * 100))
+        share_key = seed(
+            f"share:{ctx.key}:{strategy}", round((cfg.target_share if cfg.target_share is not None else 0.3) * 100)
+        )
         cols = st.columns([3, 2], vertical_alignment="bottom")
-        cols[0].number_input("Calibrate to % strong calls", 0, 100, step=5, key=share_key,
-                             help="Sets the thresholds so that about this share of queries goes to the strongest model.")
-        cols[1].button("Calibrate", key=wkey(f"calibrate:{ctx.key}:{strategy}"), on_click=_calibrate, args=(ctx, strategy, sig), width="stretch")
+        cols[0].number_input(
+            "Calibrate to % strong calls",
+            0,
+            100,
+            step=5,
+            key=share_key,
+            help="Sets the thresholds so that about this share of queries goes to the strongest model.",
+        )
+        cols[1].button(
+            "Calibrate",
+            key=wkey(f"calibrate:{ctx.key}:{strategy}"),
+            on_click=_calibrate,
+            args=(ctx, strategy, sig),
+            width="stretch",
+        )
         achieved = st.session_state.get(f"lab_achieved:{ctx.key}:{strategy}")
         if achieved is not None:
             st.caption(f"Target {achieved[0]:.0%} strong calls; achieved {achieved[1]:.1%}.")
@@ -435,14 +510,25 @@ def failure_controls(ctx: Context, strategy: str) -> dict[str, float]:
             st.caption(f"No registered failure mode touches {strategy}.")
             box = None
         else:
-            box = st.expander(f"{len(modes)} apply to {strategy}" + (f" ({len(cfg.failures)} on)" if cfg.failures else ""), expanded=bool(cfg.failures))
+            box = st.expander(
+                f"{len(modes)} apply to {strategy}" + (f" ({len(cfg.failures)} on)" if cfg.failures else ""),
+                expanded=bool(cfg.failures),
+            )
         for mode in modes:
             on_key = seed(f"fail_on:{mode.name}", mode.name in cfg.failures)
             on = box.toggle(mode.title, key=on_key, help=mode.description)
             if on:
-                severity_key = seed(f"fail_sev:{mode.name}", float(cfg.failures.get(mode.name, mode.demo.get("severity", 0.5))))
-                severity = box.slider(f"Severity: {mode.title.lower()}", 0.0, 1.0, step=0.05, key=severity_key,
-                                      help="0 = no failure, 1 = the worst case this failure mode models.")
+                severity_key = seed(
+                    f"fail_sev:{mode.name}", float(cfg.failures.get(mode.name, mode.demo.get("severity", 0.5)))
+                )
+                severity = box.slider(
+                    f"Severity: {mode.title.lower()}",
+                    0.0,
+                    1.0,
+                    step=0.05,
+                    key=severity_key,
+                    help="0 = no failure, 1 = the worst case this failure mode models.",
+                )
                 if severity > 0:
                     chosen[mode.name] = float(severity)
     if chosen != cfg.failures:
@@ -486,11 +572,16 @@ def world(ctx: Context, strategy: str, sig: Signals, failures: dict[str, float])
 
 @st.cache_resource(max_entries=4, show_spinner="Training the classifier on this query set...")
 def _cached_probe_classifier(key: str, _experiment: Experiment):
-    from lab.classifier import fit_on_queries
-    from lab.strategies import strategy_rng
+    from lab.core.classifier import fit_on_queries
+    from lab.core.strategies import strategy_rng
 
     knobs = _experiment.scenario.signals.classifier
-    return fit_on_queries(_experiment.queries, knobs.regularisation_c, knobs.max_train_queries, strategy_rng(_experiment.scenario.seed, "probe"))
+    return fit_on_queries(
+        _experiment.queries,
+        knobs.regularisation_c,
+        knobs.max_train_queries,
+        strategy_rng(_experiment.scenario.seed, "probe"),
+    )
 
 
 def probe_classifier(ctx: Context):

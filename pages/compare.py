@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.comparison import comparison_table
-from lab.figures.frontier import Anchors, Curve, frontier_figure
+from lab.present.figures.frontier import Anchors, Curve, frontier_figure
+from lab.present.strategy_table import comparison_table
 from pages import _common as common
 
 common.page("compare")
@@ -19,14 +19,26 @@ compare_key = common.seed(f"compare:{ctx.key}", [name for name in cfg.compare if
 target_key = common.seed("quality_target", round(cfg.quality_target * 100))
 
 st.title("Compare strategies")
-st.caption(f"{ctx.scenario.title or ctx.scenario.name}: {exp.queries.n_queries:,} queries. Each strategy's thresholds are swept "
-           "from always-cheapest to always-strongest.")
+st.caption(
+    f"{ctx.scenario.title or ctx.scenario.name}: {exp.queries.n_queries:,} queries. Each strategy's thresholds are swept "
+    "from always-cheapest to always-strongest."
+)
 with st.sidebar:
     st.header("Compare")
-    chosen = st.multiselect("Strategies", names, key=compare_key,
-                            help="always-<model> strategies are single points: see the baselines on the chart.")
-    target = st.slider("Savings read at quality retained (%)", 50, 100, step=1, key=target_key,
-                       help="'Savings at equal quality' is read at the cheapest sweep point keeping this share of always-strongest's quality.")
+    chosen = st.multiselect(
+        "Strategies",
+        names,
+        key=compare_key,
+        help="always-<model> strategies are single points: see the baselines on the chart.",
+    )
+    target = st.slider(
+        "Savings read at quality retained (%)",
+        50,
+        100,
+        step=1,
+        key=target_key,
+        help="'Savings at equal quality' is read at the cheapest sweep point keeping this share of always-strongest's quality.",
+    )
 if (tuple(chosen), target / 100) != (cfg.compare, cfg.quality_target):
     common.update_config(compare=tuple(chosen), quality_target=target / 100)
 
@@ -43,21 +55,36 @@ for strategy in chosen:
 
 anchors = Anchors.of(exp.baselines, common.cached_reference(ctx.key, "oracle", exp))
 curves = [Curve(strategy, strategy, sweep) for strategy, sweep in sweeps.items()]
-st.plotly_chart(frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier")
+st.plotly_chart(
+    frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier"
+)
 
 table = comparison_table(sweeps, exp.baselines, target / 100)
 SHARES = ["CPT(50%)", "CPT(80%)", "savings at equal quality"]
 shown = table.assign(**{column: table[column] * 100 for column in SHARES})  # fractions as percentages, one decimal
 st.subheader("Sweep summaries")
 st.dataframe(
-    shown, hide_index=True, width="stretch",
+    shown,
+    hide_index=True,
+    width="stretch",
     column_config={
         "strategy": st.column_config.TextColumn("strategy"),
-        "APGR": st.column_config.NumberColumn("APGR", format="%.3f", help="Area under PGR against strong-call share (0.5 = random, 1 = perfect)."),
-        "CPT(50%)": st.column_config.NumberColumn("CPT(50%)", format="%.1f%%", help="Smallest strong-call share recovering 50% of the quality gap."),
-        "CPT(80%)": st.column_config.NumberColumn("CPT(80%)", format="%.1f%%", help="Smallest strong-call share recovering 80% of the quality gap."),
-        "AIQ": st.column_config.NumberColumn("AIQ", format="%.4f", help="Area under the cost-quality hull, normalised by the cost range."),
-        "savings at equal quality": st.column_config.NumberColumn(f"savings at {target}% quality", format="%.1f%%",
-                                                                  help="Against always-strongest; empty where the strategy never reaches that quality."),
+        "APGR": st.column_config.NumberColumn(
+            "APGR", format="%.3f", help="Area under PGR against strong-call share (0.5 = random, 1 = perfect)."
+        ),
+        "CPT(50%)": st.column_config.NumberColumn(
+            "CPT(50%)", format="%.1f%%", help="Smallest strong-call share recovering 50% of the quality gap."
+        ),
+        "CPT(80%)": st.column_config.NumberColumn(
+            "CPT(80%)", format="%.1f%%", help="Smallest strong-call share recovering 80% of the quality gap."
+        ),
+        "AIQ": st.column_config.NumberColumn(
+            "AIQ", format="%.4f", help="Area under the cost-quality hull, normalised by the cost range."
+        ),
+        "savings at equal quality": st.column_config.NumberColumn(
+            f"savings at {target}% quality",
+            format="%.1f%%",
+            help="Against always-strongest; empty where the strategy never reaches that quality.",
+        ),
     },
 )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.figures.frontier import Anchors, Curve, Point, frontier_figure
-from lab.figures.outcomes import Estimate, estimate_figure
-from lab.figures.projection import projection_figure
-from lab.figures.style import OKABE_ITO, pct, run_colour, usd
-from lab.kpis import kpi_cards
-from lab.pricing import litellm_version
-from lab.projection import ProjectionInputs, default_prices, project, routed_mix, strongest_mix
-from lab.report import Assumption, render_report
+from lab.core.pricing import litellm_version
+from lab.present.figures.estimates import Estimate, estimate_figure
+from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure
+from lab.present.figures.projection import projection_figure
+from lab.present.figures.style import OKABE_ITO, run_colour
+from lab.present.kpis import kpi_cards
+from lab.present.projection import ProjectionInputs, default_prices, project, routed_mix, strongest_mix
+from lab.present.report import Assumption, render_report
+from lab.present.text import pct, usd
 from pages import _common as common
 
 routed = common.routed_page("cost_projection")
@@ -21,21 +22,37 @@ exp = ctx.experiment
 cfg = common.config()
 
 st.title("Cost projection")
-st.caption(f"{ctx.scenario.title or ctx.scenario.name}, routed by {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}. "
-           "Change the traffic, its growth, the token mix and the prices; the savings range comes from the bootstrap over queries.")
+st.caption(
+    f"{ctx.scenario.title or ctx.scenario.name}, routed by {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}. "
+    "Change the traffic, its growth, the token mix and the prices; the savings range comes from the bootstrap over queries."
+)
 
 traffic = ctx.scenario.traffic
 qpd_key = common.seed("qpd", float(cfg.queries_per_day or traffic.queries_per_day))
-growth_key = common.seed("growth", round((cfg.growth_per_month if cfg.growth_per_month is not None else traffic.growth_per_month) * 100, 2))
+growth_key = common.seed(
+    "growth", round((cfg.growth_per_month if cfg.growth_per_month is not None else traffic.growth_per_month) * 100, 2)
+)
 pmix_key = common.seed("pmix", float(cfg.prompt_mix))
 omix_key = common.seed("omix", float(cfg.output_mix))
 c1, c2, c3, c4 = st.columns(4)
 qpd = c1.number_input("Queries per day", min_value=1.0, max_value=1e10, step=1000.0, format="%.0f", key=qpd_key)
 growth = c2.number_input("Growth per month (%)", min_value=-50.0, max_value=500.0, step=1.0, key=growth_key)
-pmix = c3.number_input("Prompt tokens x", min_value=0.05, max_value=100.0, step=0.1, key=pmix_key,
-                       help="Multiplier on the prompt tokens per query (1 = as in the scenario).")
-omix = c4.number_input("Output tokens x", min_value=0.05, max_value=100.0, step=0.1, key=omix_key,
-                       help="Multiplier on the output tokens per answer (1 = as in the scenario).")
+pmix = c3.number_input(
+    "Prompt tokens x",
+    min_value=0.05,
+    max_value=100.0,
+    step=0.1,
+    key=pmix_key,
+    help="Multiplier on the prompt tokens per query (1 = as in the scenario).",
+)
+omix = c4.number_input(
+    "Output tokens x",
+    min_value=0.05,
+    max_value=100.0,
+    step=0.1,
+    key=omix_key,
+    help="Multiplier on the output tokens per answer (1 = as in the scenario).",
+)
 
 st.subheader("Prices (USD per 1M tokens)")
 st.caption(f"litellm {litellm_version()}'s offline price map by default; edit to try a negotiated or future price.")
@@ -54,15 +71,26 @@ for (p_in, p_out), spec in zip(default_prices(exp.models), exp.models):
         edited[spec.name] = (float(new_in), float(new_out))
     prices.append((new_in / 1e6, new_out / 1e6))
 
-changes = dict(queries_per_day=None if qpd == traffic.queries_per_day else float(qpd),
-               growth_per_month=None if abs(growth / 100 - traffic.growth_per_month) < 1e-12 else growth / 100,
-               prompt_mix=float(pmix), output_mix=float(omix), prices_per_mtok=edited)
+changes = dict(
+    queries_per_day=None if qpd == traffic.queries_per_day else float(qpd),
+    growth_per_month=None if abs(growth / 100 - traffic.growth_per_month) < 1e-12 else growth / 100,
+    prompt_mix=float(pmix),
+    output_mix=float(omix),
+    prices_per_mtok=edited,
+)
 if any(getattr(cfg, k) != v for k, v in changes.items()):
     cfg = common.update_config(**changes)
 
-inputs = ProjectionInputs(queries_per_day=qpd, growth_per_month=growth / 100, prompt_mix=pmix, output_mix=omix, prices=prices)
-projection = project(routed_mix(result, exp.queries, exp.models), strongest_mix(exp.queries, exp.baselines, exp.models),
-                     inputs, summary.savings, summary.savings_ci)
+inputs = ProjectionInputs(
+    queries_per_day=qpd, growth_per_month=growth / 100, prompt_mix=pmix, output_mix=omix, prices=prices
+)
+projection = project(
+    routed_mix(result, exp.queries, exp.models),
+    strongest_mix(exp.queries, exp.baselines, exp.models),
+    inputs,
+    summary.savings,
+    summary.savings_ci,
+)
 first = projection.table.iloc[0]
 lo, hi = projection.annual_savings_range_usd
 quality = kpi_cards(summary)[0]  # the quality evidence stands beside the savings
@@ -74,7 +102,13 @@ cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True, he
 cols[1].caption(f"95%: {usd(routed_lo)} to {usd(routed_hi)}")
 cols[2].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True, height="stretch")
 cols[2].caption("always-strongest, same traffic")
-cols[3].metric("Savings", pct(projection.savings), border=True, height="stretch", help="1 - cost with routing / cost of always-strongest, at these prices and token mix.")
+cols[3].metric(
+    "Savings",
+    pct(projection.savings),
+    border=True,
+    height="stretch",
+    help="1 - cost with routing / cost of always-strongest, at these prices and token mix.",
+)
 cols[3].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
 cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True, height="stretch")
 cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
@@ -82,47 +116,105 @@ cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
 colour = run_colour(strategy)
 fig_projection = projection_figure(projection, strategy)
 annual = estimate_figure(
-    [Estimate(f"with routing ({strategy})", projection.annual_routed_usd, *projection.annual_routed_range_usd, colour=colour),
-     Estimate("without routing (always-strongest)", projection.annual_strongest_usd, projection.annual_strongest_usd, projection.annual_strongest_usd, colour=OKABE_ITO["vermillion"])],
-    "Cost over the first 12 months", "cost over 12 months (USD)", money=True,
+    [
+        Estimate(
+            f"with routing ({strategy})",
+            projection.annual_routed_usd,
+            *projection.annual_routed_range_usd,
+            colour=colour,
+        ),
+        Estimate(
+            "without routing (always-strongest)",
+            projection.annual_strongest_usd,
+            projection.annual_strongest_usd,
+            projection.annual_strongest_usd,
+            colour=OKABE_ITO["vermillion"],
+        ),
+    ],
+    "Cost over the first 12 months",
+    "cost over 12 months (USD)",
+    money=True,
 )
 left, right = st.columns([3, 2])
 left.plotly_chart(fig_projection, theme=None, key="projection")
 right.plotly_chart(annual, theme=None, key="annual")
 with st.expander("Month by month"):
-    st.dataframe(projection.table, hide_index=True, width="stretch", column_config={
-        "month": st.column_config.NumberColumn("month"),
-        "queries_per_day": st.column_config.NumberColumn("queries per day", format="%,.0f"),
-        **{k: st.column_config.NumberColumn(k.replace("_usd", " (USD)").replace("_", " "), format="dollar") for k in
-           ("routed_usd", "strongest_usd", "savings_usd", "savings_low_usd", "savings_high_usd")},
-    })
+    st.dataframe(
+        projection.table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "month": st.column_config.NumberColumn("month"),
+            "queries_per_day": st.column_config.NumberColumn("queries per day", format="%,.0f"),
+            **{
+                k: st.column_config.NumberColumn(k.replace("_usd", " (USD)").replace("_", " "), format="dollar")
+                for k in ("routed_usd", "strongest_usd", "savings_usd", "savings_low_usd", "savings_high_usd")
+            },
+        },
+    )
 
 
 def _assumptions() -> list[Assumption]:
     s = ctx.scenario
     items = [
         Assumption("scenario", f"{s.name}: {s.title or ''}", s.description.strip()),
-        Assumption("query set", f"{exp.queries.n_queries:,} queries ({exp.queries.name})", "; ".join(exp.notes) or s.source.kind),
+        Assumption(
+            "query set",
+            f"{exp.queries.n_queries:,} queries ({exp.queries.name})",
+            "; ".join(exp.notes) or s.source.kind,
+        ),
         Assumption("routing strategy", strategy, signals.description),
-        Assumption("thresholds", ", ".join(f"{t:.3f}" for t in thresholds), "one per tier boundary; a score above it goes to the stronger model"),
-        Assumption("signal", "simulated" if signals.simulated else "computed from the data",
-                   ", ".join(f"{k} = {v:g}" for k, v in signals.knobs.items()) or "no simulation knobs"),
+        Assumption(
+            "thresholds",
+            ", ".join(f"{t:.3f}" for t in thresholds),
+            "one per tier boundary; a score above it goes to the stronger model",
+        ),
+        Assumption(
+            "signal",
+            "simulated" if signals.simulated else "computed from the data",
+            ", ".join(f"{k} = {v:g}" for k, v in signals.knobs.items()) or "no simulation knobs",
+        ),
         Assumption("failure modes", "none (clean run)", "the Lab page shows runs with failures injected"),
     ]
     for spec, (p_in, p_out) in zip(exp.models, prices):
         source = "edited on the Cost projection page" if spec.name in edited else spec.price_source
-        items.append(Assumption(f"price of {spec.name}", f"${p_in * 1e6:,.4f} input / ${p_out * 1e6:,.4f} output per 1M tokens", source))
+        items.append(
+            Assumption(
+                f"price of {spec.name}", f"${p_in * 1e6:,.4f} input / ${p_out * 1e6:,.4f} output per 1M tokens", source
+            )
+        )
     items += [
-        Assumption("traffic", f"{qpd:,.0f} queries per day in month 1", "scenario default" if changes["queries_per_day"] is None else "set by the user"),
-        Assumption("growth", f"{growth:.2f}% per month, compounded", "scenario default" if changes["growth_per_month"] is None else "set by the user"),
-        Assumption("token mix", f"prompt tokens x {pmix:g}, output tokens x {omix:g}", "multipliers on the scenario's tokens per query"),
-        Assumption("month", "30 days", "lab.metrics.DAYS_PER_MONTH"),
-        Assumption("cost model", "tokens x price per model called, plus router and scorer calls",
-                   "a cascade pays every model it tries; recorded costs are used where the data has them"),
-        Assumption("quality", f"mean quality of answers served: {summary.quality:.3f} ({pct(summary.quality_retained)} of always-strongest)",
-                   "correctness or a normalised judge score per query"),
-        Assumption("savings range", f"{pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}",
-                   "95% percentile bootstrap over queries (200 replicates), applied as an offset around the projected savings"),
+        Assumption(
+            "traffic",
+            f"{qpd:,.0f} queries per day in month 1",
+            "scenario default" if changes["queries_per_day"] is None else "set by the user",
+        ),
+        Assumption(
+            "growth",
+            f"{growth:.2f}% per month, compounded",
+            "scenario default" if changes["growth_per_month"] is None else "set by the user",
+        ),
+        Assumption(
+            "token mix",
+            f"prompt tokens x {pmix:g}, output tokens x {omix:g}",
+            "multipliers on the scenario's tokens per query",
+        ),
+        Assumption("month", "30 days", "lab.core.metrics.DAYS_PER_MONTH"),
+        Assumption(
+            "cost model",
+            "tokens x price per model called, plus router and scorer calls",
+            "a cascade pays every model it tries; recorded costs are used where the data has them",
+        ),
+        Assumption(
+            "quality",
+            f"mean quality of answers served: {summary.quality:.3f} ({pct(summary.quality_retained)} of always-strongest)",
+            "correctness or a normalised judge score per query",
+        ),
+        Assumption(
+            "savings range",
+            f"{pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}",
+            "95% percentile bootstrap over queries (200 replicates), applied as an offset around the projected savings",
+        ),
         Assumption("litellm", litellm_version(), "offline price map (LITELLM_LOCAL_MODEL_COST_MAP=True)"),
     ]
     return items
@@ -131,17 +223,37 @@ def _assumptions() -> list[Assumption]:
 def _report() -> str:
     oracle = common.cached_reference(ctx.key, "oracle", exp)
     sweep = common.cached_sweep(ctx.key, strategy, (), exp, signals)
-    frontier = frontier_figure([Curve(strategy, strategy, sweep)], Anchors.of(exp.baselines, oracle), [Point("operating point", strategy, summary)])
+    frontier = frontier_figure(
+        [Curve(strategy, strategy, sweep)],
+        Anchors.of(exp.baselines, oracle),
+        [Point("operating point", strategy, summary)],
+    )
     cards = [(k.label, k.value, k.interval) for k in kpi_cards(summary)] + [
         ("Cost over 12 months with routing", usd(projection.annual_routed_usd), ""),
         ("Cost over 12 months without routing", usd(projection.annual_strongest_usd), ""),
         ("Savings over 12 months", usd(projection.annual_savings_usd), f"95%: {usd(lo)} to {usd(hi)}"),
     ]
-    return render_report(f"Routing Lab: {ctx.scenario.title or ctx.scenario.name}", f"Routed by {strategy}.", cards,
-                         [fig_projection, annual, frontier], _assumptions())
+    return render_report(
+        f"Routing Lab: {ctx.scenario.title or ctx.scenario.name}",
+        f"Routed by {strategy}.",
+        cards,
+        [fig_projection, annual, frontier],
+        _assumptions(),
+    )
 
 
-st.download_button("Download the HTML summary", data=_report, file_name=f"routing-lab-{ctx.scenario.name}-{strategy}.html", mime="text/html",
-                   icon=":material/download:", on_click="ignore", help="One file with the charts and every assumption; it works offline.")
+st.download_button(
+    "Download the HTML summary",
+    data=_report,
+    file_name=f"routing-lab-{ctx.scenario.name}-{strategy}.html",
+    mime="text/html",
+    icon=":material/download:",
+    on_click="ignore",
+    help="One file with the charts and every assumption; it works offline.",
+)
 with st.expander("Assumptions"):
-    st.dataframe([{"assumption": a.name, "value": a.value, "source": a.source} for a in _assumptions()], hide_index=True, width="stretch")
+    st.dataframe(
+        [{"assumption": a.name, "value": a.value, "source": a.source} for a in _assumptions()],
+        hide_index=True,
+        width="stretch",
+    )

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from lab.errors import LabError
-from lab.models import ModelSpec
-from lab.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
-from lab.scenario import ReplaySource, Scenario, SyntheticSource, builtin_scenarios
+from lab.core.errors import LabError
+from lab.core.models import ModelSpec
+from lab.core.scenario import ReplaySource, Scenario, SyntheticSource, builtin_scenarios
+from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
 from pages import _common as common
 
 PREVIEW_ROWS = 300
@@ -41,15 +41,21 @@ def _model_spec(name: str) -> tuple[ModelSpec | None, str | None]:
         return None, str(exc)
 
 
-uploaded = st.file_uploader("Outcome log", type=["csv", "jsonl", "parquet"], key=common.wkey("upload"),
-                            help="Nothing leaves this machine; the log is kept for this browser session only.")
+uploaded = st.file_uploader(
+    "Outcome log",
+    type=["csv", "jsonl", "parquet"],
+    key=common.wkey("upload"),
+    help="Nothing leaves this machine; the log is kept for this browser session only.",
+)
 if uploaded is not None:
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     try:
         if len(data) > MAX_OUTCOME_LOG_BYTES:
-            raise LabError(f"{uploaded.name}: is {len(data) / 1e6:,.0f} MB, above the limit of {MAX_OUTCOME_LOG_BYTES / 1e6:,.0f} MB "
-                           "(split the log or keep a sample of it)")
+            raise LabError(
+                f"{uploaded.name}: is {len(data) / 1e6:,.0f} MB, above the limit of {MAX_OUTCOME_LOG_BYTES / 1e6:,.0f} MB "
+                "(split the log or keep a sample of it)"
+            )
         queries = _parse(digest, uploaded.name, data)
     except LabError as exc:
         st.session_state.pop(PENDING_KEY, None)
@@ -60,28 +66,40 @@ if uploaded is not None:
 pending = st.session_state.get(PENDING_KEY)
 if pending is not None and uploaded is not None:
     name, digest, queries = pending
-    st.success(f"{name}: {queries.n_queries:,} queries, {queries.n_models} models ({', '.join(queries.model_names)}), cheapest first.",
-               icon=":material/check_circle:")
+    st.success(
+        f"{name}: {queries.n_queries:,} queries, {queries.n_models} models ({', '.join(queries.model_names)}), cheapest first.",
+        icon=":material/check_circle:",
+    )
     st.subheader("Prices (USD per 1M tokens)")
     specs = []
     for model in queries.model_names:
         known, problem = _model_spec(model)
         a, b, c = st.columns([2, 2, 3], vertical_alignment="bottom")
         in_key = common.seed(f"upload_in:{digest}:{model}", round(known.input_usd_per_token * 1e6, 6) if known else 0.0)
-        out_key = common.seed(f"upload_out:{digest}:{model}", round(known.output_usd_per_token * 1e6, 6) if known else 0.0)
+        out_key = common.seed(
+            f"upload_out:{digest}:{model}", round(known.output_usd_per_token * 1e6, 6) if known else 0.0
+        )
         p_in = a.number_input(f"{model}: input", min_value=0.0, step=0.05, format="%.4f", key=in_key)
         p_out = b.number_input(f"{model}: output", min_value=0.0, step=0.05, format="%.4f", key=out_key)
-        edited = not known or abs(p_in - known.input_usd_per_token * 1e6) > 1e-9 or abs(p_out - known.output_usd_per_token * 1e6) > 1e-9
+        edited = (
+            not known
+            or abs(p_in - known.input_usd_per_token * 1e6) > 1e-9
+            or abs(p_out - known.output_usd_per_token * 1e6) > 1e-9
+        )
         source = "entered on the Data page" if edited else known.price_source
         c.caption(f"source: {source}" if known or p_in or p_out else "not in litellm's price map: enter its prices")
-        specs.append(ModelSpec(key=model, input_usd_per_token=p_in / 1e6, output_usd_per_token=p_out / 1e6, price_source=source))
+        specs.append(
+            ModelSpec(key=model, input_usd_per_token=p_in / 1e6, output_usd_per_token=p_out / 1e6, price_source=source)
+        )
     if queries.cost_usd is not None:
         st.caption("The log records each call's cost: those costs are used, the prices only describe the models.")
     if st.button("Use this log as the scenario", type="primary", key=common.wkey("use_upload")):
         scenario = Scenario(
-            name=f"upload-{Path(name).stem}"[:80], title=f"Uploaded log: {name}",
+            name=f"upload-{Path(name).stem}"[:80],
+            title=f"Uploaded log: {name}",
             description=f"{queries.n_queries:,} queries from {name}, replayed as logged.",
-            models=specs, source=ReplaySource(format="outcomes", path=name),
+            models=specs,
+            source=ReplaySource(format="outcomes", path=name),
         )
         common.add_upload(name, scenario, queries)
         st.session_state.pop(PENDING_KEY, None)
@@ -100,22 +118,50 @@ except LabError as exc:
 st.subheader(scenario.title or scenario.name)
 st.markdown(scenario.description)
 st.dataframe(
-    [{"tier": j, "model": s.name, "litellm key": s.key, "input $/1M": s.input_usd_per_token * 1e6, "output $/1M": s.output_usd_per_token * 1e6,
-      "price source": s.price_source} for j, s in enumerate(scenario.models)],
-    hide_index=True, width="stretch",
-    column_config={"input $/1M": st.column_config.NumberColumn(format="$%.4f"), "output $/1M": st.column_config.NumberColumn(format="$%.4f")},
+    [
+        {
+            "tier": j,
+            "model": s.name,
+            "litellm key": s.key,
+            "input $/1M": s.input_usd_per_token * 1e6,
+            "output $/1M": s.output_usd_per_token * 1e6,
+            "price source": s.price_source,
+        }
+        for j, s in enumerate(scenario.models)
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "input $/1M": st.column_config.NumberColumn(format="$%.4f"),
+        "output $/1M": st.column_config.NumberColumn(format="$%.4f"),
+    },
 )
 if isinstance(scenario.source, SyntheticSource):
-    st.caption(f"Synthetic: {scenario.source.n_queries:,} queries by default; capability slope {scenario.source.capability.slope}, "
-               f"outcome correlation {scenario.source.capability.outcome_correlation}.")
+    st.caption(
+        f"Synthetic: {scenario.source.n_queries:,} queries by default; capability slope {scenario.source.capability.slope}, "
+        f"outcome correlation {scenario.source.capability.outcome_correlation}."
+    )
     st.dataframe(
-        [{"category": c.name, "share": c.share, "band": c.band, "difficulty": c.difficulty_mean, "output tokens": c.output_tokens_mean,
-          "context tokens": c.context_tokens_mean} for c in scenario.source.categories],
-        hide_index=True, width="stretch", column_config={"share": st.column_config.NumberColumn(format="percent")},
+        [
+            {
+                "category": c.name,
+                "share": c.share,
+                "band": c.band,
+                "difficulty": c.difficulty_mean,
+                "output tokens": c.output_tokens_mean,
+                "context tokens": c.context_tokens_mean,
+            }
+            for c in scenario.source.categories
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={"share": st.column_config.NumberColumn(format="percent")},
     )
 else:
     st.caption(f"Replayed data: format {scenario.source.format}; read from the data directory.")
-st.caption(f"Traffic: {scenario.traffic.queries_per_day:,.0f} queries/day, growth {scenario.traffic.growth_per_month:.0%} per month.")
+st.caption(
+    f"Traffic: {scenario.traffic.queries_per_day:,.0f} queries/day, growth {scenario.traffic.growth_per_month:.0%} per month."
+)
 
 if st.toggle("Show its queries", key=common.seed("browse_queries", False)):
     try:
@@ -125,7 +171,11 @@ if st.toggle("Show its queries", key=common.seed("browse_queries", False)):
     else:
         q = experiment.queries
         categories = sorted(set(q.category.tolist()))
-        chosen = st.multiselect("Categories", categories, key=common.seed(f"browse_cat:{name}", []), placeholder="every category")
+        chosen = st.multiselect(
+            "Categories", categories, key=common.seed(f"browse_cat:{name}", []), placeholder="every category"
+        )
         index = np.flatnonzero(np.isin(q.category, chosen)) if chosen else np.arange(q.n_queries)
-        st.caption(f"{len(index):,} queries" + (f"; the first {PREVIEW_ROWS} are shown." if len(index) > PREVIEW_ROWS else "."))
+        st.caption(
+            f"{len(index):,} queries" + (f"; the first {PREVIEW_ROWS} are shown." if len(index) > PREVIEW_ROWS else ".")
+        )
         st.dataframe(q.to_frame(index[:PREVIEW_ROWS]), hide_index=True, width="stretch", height=360)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.breakdown import category_split
-from lab.experiment import run
-from lab.failures import live_thresholds
-from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
-from lab.figures.outcomes import Estimate, estimate_figure
-from lab.figures.routing import category_split_figure, model_split_figure
-from lab.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, run_colour
-from lab.kpis import kpi_cards
+from lab.core.experiment import run
+from lab.failures.injection import live_thresholds
+from lab.present.breakdown import category_split
+from lab.present.figures.estimates import Estimate, estimate_figure
+from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.present.figures.routing import category_split_figure, model_split_figure
+from lab.present.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, run_colour
+from lab.present.kpis import kpi_cards
 from pages import _common as common
 from pages._live_chart import live_chart
 
@@ -34,7 +34,8 @@ clean_sweep = common.cached_sweep(ctx.key, strategy, (), exp, signals)
 failure_key = tuple(sorted(failures.items()))
 injected_sweep = (
     common.cached_sweep(ctx.key, strategy, failure_key, injected_world.experiment, injected_world.signals)
-    if injected_world is not None else None
+    if injected_world is not None
+    else None
 )
 weak = common.cached_reference(ctx.key, "always-cheapest", exp)
 strong = common.cached_reference(ctx.key, "always-strongest", exp)
@@ -67,10 +68,22 @@ def live() -> None:
 
     runs = [(label, result, summary)] + ([(inj_label, *inj)] if inj else [])
     left, right = st.columns(2)
-    live_chart(left, model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names), key="split_model", config=LIVE)
-    live_chart(right, category_split_figure([("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
-                                            + ([(INJECTED_SUFFIX, category_split(inj[0], injected_world.experiment.queries))] if inj else []), exp.model_names),
-               key="split_category", config=LIVE)
+    live_chart(
+        left,
+        model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names),
+        key="split_model",
+        config=LIVE,
+    )
+    live_chart(
+        right,
+        category_split_figure(
+            [("clean" if inj else lbl, category_split(r, exp.queries)) for lbl, r, _ in runs[:1]]
+            + ([(INJECTED_SUFFIX, category_split(inj[0], injected_world.experiment.queries))] if inj else []),
+            exp.model_names,
+        ),
+        key="split_category",
+        config=LIVE,
+    )
 
     def estimate(lbl: str, s, c: str, injected: bool = False, money: bool = False) -> Estimate:
         if money:
@@ -83,14 +96,37 @@ def live() -> None:
         bars_q.append(estimate(inj_label, inj[1], colour, injected=True))
         bars_c.append(estimate(inj_label, inj[1], colour, injected=True, money=True))
     bars_q += [estimate("always-strongest", strong, GREY), estimate("oracle", oracle, OKABE_ITO["black"])]
-    bars_c += [estimate("always-strongest", strong, GREY, money=True), estimate("always-cheapest", weak, LIGHT_GREY, money=True)]
+    bars_c += [
+        estimate("always-strongest", strong, GREY, money=True),
+        estimate("always-cheapest", weak, LIGHT_GREY, money=True),
+    ]
     left, right = st.columns(2)
-    live_chart(left, estimate_figure(bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)), key="quality", config=LIVE)
-    live_chart(right, estimate_figure(bars_c, f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)", "cost per month (USD)", money=True),
-               key="monthly_cost", config=LIVE)
+    live_chart(
+        left,
+        estimate_figure(
+            bars_q, "Quality served vs the baselines", "mean quality of answers served (0-1)", y_range=(0, 1.05)
+        ),
+        key="quality",
+        config=LIVE,
+    )
+    live_chart(
+        right,
+        estimate_figure(
+            bars_c,
+            f"Projected monthly cost ({summary.queries_per_day:,.0f} queries/day)",
+            "cost per month (USD)",
+            money=True,
+        ),
+        key="monthly_cost",
+        config=LIVE,
+    )
 
-    curves = [Curve(strategy, strategy, clean_sweep)] + ([Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, injected_sweep, injected=True)] if inj else [])
-    points = [Point(f"now: {label}", strategy, summary)] + ([Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True)] if inj else [])
+    curves = [Curve(strategy, strategy, clean_sweep)] + (
+        [Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, injected_sweep, injected=True)] if inj else []
+    )
+    points = [Point(f"now: {label}", strategy, summary)] + (
+        [Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True)] if inj else []
+    )
     left, right = st.columns(2)
     live_chart(left, frontier_figure(curves, anchors, points), key="frontier", config=LIVE)
     live_chart(right, sweep_figure(curves, anchors, points), key="sweep", config=LIVE)
@@ -110,8 +146,15 @@ def _share(value: float | None) -> str:
 
 def _cards(cards) -> None:
     for col, card in zip(st.columns(len(cards)), cards):
-        col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True, height="stretch",
-                   delta_color="normal" if card.good_when_up else "inverse")
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            help=card.help,
+            border=True,
+            height="stretch",
+            delta_color="normal" if card.good_when_up else "inverse",
+        )
         col.caption(card.interval)
 
 

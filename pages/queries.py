@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.breakdown import MISROUTE_LABELS, decisions_table, misroute_counts, select_queries
+from lab.present.breakdown import MISROUTE_LABELS, decisions_table, misroute_counts, select_queries
 from pages import _common as common
 
 MAX_ROWS = 300  # rows sent to the browser; the filters narrow the rest
 
 routed = common.routed_page("queries")
-ctx, strategy, signals, thresholds, result = routed.ctx, routed.strategy, routed.signals, routed.thresholds, routed.result
+ctx, strategy, signals, thresholds, result = (
+    routed.ctx,
+    routed.strategy,
+    routed.signals,
+    routed.thresholds,
+    routed.result,
+)
 exp = ctx.experiment
 cfg = common.config()
 
 st.title("Queries")
-st.caption(f"Each query's route under {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}, the reason for it, "
-           "and the cheapest model that gives the best quality available (hindsight).")
+st.caption(
+    f"Each query's route under {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}, the reason for it, "
+    "and the cheapest model that gives the best quality available (hindsight)."
+)
 
 categories = sorted(set(exp.queries.category.tolist()))
 category_key = common.seed(f"category:{ctx.key}", [c for c in cfg.category if c in categories])
@@ -25,23 +33,37 @@ counts = misroute_counts(result, exp.queries)
 left, right = st.columns([3, 2])
 chosen = left.multiselect("Categories", categories, key=category_key, placeholder="every category")
 misroute = right.selectbox(
-    "Misroutes", list(MISROUTE_LABELS), key=misroute_key,
-    format_func=lambda k: MISROUTE_LABELS[k] + (f" ({counts[k]:,})" if k in counts else f" ({exp.queries.n_queries:,})"),
+    "Misroutes",
+    list(MISROUTE_LABELS),
+    key=misroute_key,
+    format_func=lambda k: (
+        MISROUTE_LABELS[k] + (f" ({counts[k]:,})" if k in counts else f" ({exp.queries.n_queries:,})")
+    ),
 )
 if (tuple(chosen), misroute) != (cfg.category, cfg.misroute):
     common.update_config(category=tuple(chosen), misroute=misroute)
 
 index = select_queries(result, exp.queries, chosen, misroute)
-st.markdown(f"**{len(index):,}** queries match" + (f"; the first {MAX_ROWS} are listed." if len(index) > MAX_ROWS else "."))
+st.markdown(
+    f"**{len(index):,}** queries match" + (f"; the first {MAX_ROWS} are listed." if len(index) > MAX_ROWS else ".")
+)
 table = decisions_table(signals, result, exp.queries, index[:MAX_ROWS])
 st.dataframe(
-    table, hide_index=True, width="stretch", height=420,
+    table,
+    hide_index=True,
+    width="stretch",
+    height=420,
     column_config={
         "text": st.column_config.TextColumn("text", width="medium"),
         "score": st.column_config.NumberColumn("score", format="%.3f"),
         "quality_served": st.column_config.NumberColumn("quality served", format="%.2f"),
-        "cheapest_best": st.column_config.TextColumn("cheapest best model", help="The cheapest model reaching the best quality available on this query."),
-        "misroute": st.column_config.TextColumn("misroute", help="under: sent cheap but needed a stronger model; over: sent strong though a cheaper one was enough."),
+        "cheapest_best": st.column_config.TextColumn(
+            "cheapest best model", help="The cheapest model reaching the best quality available on this query."
+        ),
+        "misroute": st.column_config.TextColumn(
+            "misroute",
+            help="under: sent cheap but needed a stronger model; over: sent strong though a cheaper one was enough.",
+        ),
         "cost_usd": st.column_config.NumberColumn("cost (USD)", format="$%.6f"),
         "reason": st.column_config.TextColumn("reason for the route", width="large"),
     },
@@ -49,16 +71,33 @@ st.dataframe(
 
 st.header("Probe a prompt")
 st.caption("Type any prompt: every strategy that can score an unseen prompt does; the others say why they cannot.")
-prompt = st.text_area("Prompt", key=common.seed("probe_prompt", st.session_state.get("lab_probe_prompt", "")), height=100, placeholder="e.g. Where is my order #4411? It was due on Monday.")
+prompt = st.text_area(
+    "Prompt",
+    key=common.seed("probe_prompt", st.session_state.get("lab_probe_prompt", "")),
+    height=100,
+    placeholder="e.g. Where is my order #4411? It was due on Monday.",
+)
 st.session_state["lab_probe_prompt"] = prompt
 if prompt.strip():
-    from lab.prompt_probe import probe_prompt
+    from lab.present.prompt_probe import probe_prompt
 
     classifier = common.probe_classifier(ctx)
     rows = probe_prompt(prompt, exp, classifier, {strategy: thresholds})
     st.dataframe(
-        [{"strategy": r.strategy, "score": r.score, "route": r.route or "-", "thresholds": ", ".join(f"{t:.2f}" for t in r.thresholds),
-          "note": r.note} for r in rows],
-        hide_index=True, width="stretch",
-        column_config={"score": st.column_config.NumberColumn("score", format="%.3f"), "note": st.column_config.TextColumn("note", width="large")},
+        [
+            {
+                "strategy": r.strategy,
+                "score": r.score,
+                "route": r.route or "-",
+                "thresholds": ", ".join(f"{t:.2f}" for t in r.thresholds),
+                "note": r.note,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "score": st.column_config.NumberColumn("score", format="%.3f"),
+            "note": st.column_config.TextColumn("note", width="large"),
+        },
     )

@@ -39,7 +39,12 @@ def test_no_global_random_state():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr in banned:
                 inner = node.value
-                if isinstance(inner, ast.Attribute) and inner.attr == "random" and isinstance(inner.value, ast.Name) and inner.value.id in {"np", "numpy"}:
+                if (
+                    isinstance(inner, ast.Attribute)
+                    and inner.attr == "random"
+                    and isinstance(inner.value, ast.Name)
+                    and inner.value.id in {"np", "numpy"}
+                ):
                     offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
 
@@ -58,17 +63,18 @@ def test_litellm_is_never_imported_at_module_level_in_lab():
 
 LAB_PAGE_PATH = """
 import sys
-import pages._common, lab.breakdown, lab.figures.frontier, lab.figures.outcomes, lab.figures.routing, lab.figures.style, lab.kpis, lab.experiment
-from lab.breakdown import category_split
-from lab.experiment import build_experiment, run, signals_for, sweep_for, thresholds_for
-from lab.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
-from lab.figures.outcomes import Estimate, estimate_figure
-from lab.figures.routing import category_split_figure, model_split_figure
-from lab.kpis import kpi_cards
-from lab.scenario import load_scenario
-from lab.sweep import sort_signals
+import pages._common, lab.present.breakdown, lab.present.figures.frontier, lab.present.figures.estimates, lab.present.figures.routing, lab.present.figures.style, lab.present.kpis, lab.core.experiment
+from lab.present.breakdown import category_split
+from lab.core.experiment import build_experiment, run, signals_for, sweep_for, thresholds_for
+from lab.sources.loader import load_experiment
+from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.present.figures.estimates import Estimate, estimate_figure
+from lab.present.figures.routing import category_split_figure, model_split_figure
+from lab.present.kpis import kpi_cards
+from lab.core.scenario import load_scenario
+from lab.core.sweep import sort_signals
 
-exp = build_experiment(load_scenario("customer-support"))
+exp = load_experiment(load_scenario("customer-support"))
 signals = signals_for(exp, "cascade")
 sweep = sweep_for(exp, signals, sorted_signals=sort_signals(signals, exp.queries))
 weak, strong, oracle = (run(exp, signals_for(exp, s), thresholds_for(exp, s))[1] for s in ("always-cheapest", "always-strongest", "oracle"))

@@ -12,14 +12,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = REPO / "artifacts"
 
@@ -43,17 +48,39 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0, script: Path | None = None,
-                     base_url_path: str = "") -> Iterator[tuple[str, float]]:
+def streamlit_server(
+    extra_env: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+    script: Path | None = None,
+    base_url_path: str = "",
+) -> Iterator[tuple[str, float]]:
     """A running `streamlit run server.py` (or `script`): yields (base URL, seconds from launch to healthy); stops it after."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "server.py"), "--server.port", str(port), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.baseUrlPath", base_url_path]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script or REPO / "server.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.baseUrlPath",
+        base_url_path,
+    ]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}" + (f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else "")
     try:
         while True:
@@ -105,7 +132,8 @@ def wait_idle(page, quiet_ms: float = 400, timeout_ms: float = 60_000) -> float:
     """Wait until no DOM mutation happened for `quiet_ms`; returns the time of the last one (performance.now())."""
     page.wait_for_function(
         f"() => performance.now() - window.__lastMutation > {quiet_ms} && document.querySelector('[data-test-script-state=\"notRunning\"]') !== null",
-        timeout=timeout_ms, polling=50,
+        timeout=timeout_ms,
+        polling=50,
     )
     return float(page.evaluate("window.__lastMutation"))
 

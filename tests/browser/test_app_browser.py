@@ -4,14 +4,21 @@ charts (redrawn in place, not remounted), two sessions side by side do not share
 
 from __future__ import annotations
 
-import pytest
-
 import gzip
 import urllib.request
 
+import pytest
+
 from pages._live_chart import PLOTLY_JS_ROUTE, plotly_js_path
 from tests.browser.harness import (
-    ARTIFACTS, MUTATION_PROBE, REPO, chart_signature, exceptions, streamlit_server, wait_for_app, wait_idle,
+    ARTIFACTS,
+    MUTATION_PROBE,
+    REPO,
+    chart_signature,
+    exceptions,
+    streamlit_server,
+    wait_for_app,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.browser
@@ -57,7 +64,7 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         for title, shows in PAGES.items():
             page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
             if shows == "chart":
-                page.wait_for_selector('.js-plotly-plot .main-svg', timeout=90_000)
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
             else:
                 page.wait_for_selector('[data-testid="stDataFrame"]', timeout=90_000)
             page.evaluate(MUTATION_PROBE)
@@ -71,8 +78,13 @@ def test_every_page_draws_without_an_exception(browser, app_url):
 
 NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Data"]
 # a page's URL path -> the heading it opens with
-LINKS = {"compare": "Compare strategies", "queries": "Queries", "cost_projection": "Cost projection",
-         "failure_gallery": "Failure gallery", "data": "Data"}
+LINKS = {
+    "compare": "Compare strategies",
+    "queries": "Queries",
+    "cost_projection": "Cost projection",
+    "failure_gallery": "Failure gallery",
+    "data": "Data",
+}
 PROJECTOR = {"width": 1280, "height": 720}
 
 
@@ -89,8 +101,15 @@ def test_a_link_to_a_page_opens_it_inside_the_app(browser, app_url, path):
         nav = [text.split("\n")[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
         assert nav == NAVIGATION
         assert page.locator("h1").first.inner_text().startswith(LINKS[path])
-        assert page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).maxWidth") == "none"
-        assert "coding-assistant" in page.get_by_role("combobox", name="Scenario", exact=True).input_value()  # the link's scenario is loaded
+        assert (
+            page.evaluate(
+                "() => getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).maxWidth"
+            )
+            == "none"
+        )
+        assert (
+            "coding-assistant" in page.get_by_role("combobox", name="Scenario", exact=True).input_value()
+        )  # the link's scenario is loaded
         assert exceptions(page) == []
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"link_{path}_1280x720.png"))
@@ -118,10 +137,14 @@ def test_moving_a_threshold_changes_every_live_chart(browser, app_url):
         wait_idle(page)
         before_value = _threshold_value(page)
         before = chart_signature(page)
-        page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach((el, i) => { el.__drawnBefore = i; })")
+        page.evaluate(
+            "() => document.querySelectorAll('.js-plotly-plot').forEach((el, i) => { el.__drawnBefore = i; })"
+        )
         _move_threshold(page, "ArrowRight", 10)
         after = chart_signature(page)
-        kept = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => el.__drawnBefore)")
+        kept = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => el.__drawnBefore)"
+        )
         assert kept == list(range(6)), "every chart is redrawn in place (Plotly.react), not replaced by a new one"
         assert _threshold_value(page) != before_value
         assert len(after) == len(before) == 6
@@ -175,7 +198,9 @@ def test_the_downloaded_report_draws_its_charts_offline(browser, app_url):
         download.value.save_as(str(path))
         offline = browser.new_context(offline=True, viewport=VIEWPORT).new_page()
         offline.goto(path.as_uri())
-        offline.wait_for_function("() => document.querySelectorAll('.plotly-graph-div .main-svg').length >= 3", timeout=30_000)
+        offline.wait_for_function(
+            "() => document.querySelectorAll('.plotly-graph-div .main-svg').length >= 3", timeout=30_000
+        )
         assert offline.locator(".plotly-graph-div").count() == 3
         assert offline.get_by_text("Assumptions").count() >= 1
         offline.screenshot(path=str(SHOTS / "report.png"), full_page=True)
@@ -199,7 +224,9 @@ def test_plain_streamlit_run_app_py_draws_the_same_lab_page(browser):
         try:
             page.goto(base)
             wait_for_app(page, min_charts=6)
-            assert page.locator('[data-testid="stPlotlyChart"]').count() == 6  # st.plotly_chart: no plotly.js route here
+            assert (
+                page.locator('[data-testid="stPlotlyChart"]').count() == 6
+            )  # st.plotly_chart: no plotly.js route here
             page.evaluate(MUTATION_PROBE)
             wait_idle(page)
             before = chart_signature(page)
@@ -220,6 +247,8 @@ def test_under_a_base_url_path_the_live_charts_still_get_plotly_js(browser):
             wait_for_app(page, min_charts=6)
             assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # the live charts, not the fallback
             assert exceptions(page) == []
-            assert "/lab/routing-lab/" in page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name).join(' ')")
+            assert "/lab/routing-lab/" in page.evaluate(
+                "() => performance.getEntriesByType('resource').map(e => e.name).join(' ')"
+            )
         finally:
             page.close()

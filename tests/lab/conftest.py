@@ -6,14 +6,14 @@ import os
 
 import pytest
 
-from lab.experiment import build_experiment
-from lab.scenario import load_scenario
+from lab.core.scenario import load_scenario
+from lab.sources.loader import load_experiment
 
 
 @pytest.fixture(scope="session")
 def default_experiment():
     """The default scenario (customer-support, 10,000 queries)."""
-    return build_experiment(load_scenario("customer-support"))
+    return load_experiment(load_scenario("customer-support"))
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,7 @@ def experiment(default_experiment):
 @pytest.fixture(scope="session")
 def cascade(default_experiment):
     """The default experiment's clean cascade signals."""
-    from lab.experiment import signals_for
+    from lab.core.experiment import signals_for
 
     return signals_for(default_experiment, "cascade")
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from lab.experiment import Experiment, build_experiment
-from lab.models import ModelSpec
-from lab.queryset import QuerySet
-from lab.scenario import Scenario, SyntheticSource
+from lab.core.experiment import Experiment, build_experiment
+from lab.core.models import ModelSpec
+from lab.core.queryset import QuerySet
+from lab.core.scenario import Scenario, SyntheticSource
 
 
-def make_queryset(quality: np.ndarray, prompt_tokens: np.ndarray | None = None, output_tokens: np.ndarray | None = None, name: str = "hand-made") -> QuerySet:
+def make_queryset(
+    quality: np.ndarray,
+    prompt_tokens: np.ndarray | None = None,
+    output_tokens: np.ndarray | None = None,
+    name: str = "hand-made",
+) -> QuerySet:
     """A QuerySet from a quality matrix (n, m); texts and categories are filler."""
     n, m = quality.shape
     texts = np.array([f"How do I fix problem number {i} in my account?" for i in range(n)], dtype=object)
@@ -29,7 +34,9 @@ def make_queryset(quality: np.ndarray, prompt_tokens: np.ndarray | None = None, 
 def make_models(m: int) -> list[ModelSpec]:
     """m models with stated prices rising with the tier (no price map needed)."""
     return [
-        ModelSpec(key=f"model-{j}", input_usd_per_token=1e-7 * (5**j), output_usd_per_token=4e-7 * (5**j), ability=float(j))
+        ModelSpec(
+            key=f"model-{j}", input_usd_per_token=1e-7 * (5**j), output_usd_per_token=4e-7 * (5**j), ability=float(j)
+        )
         for j in range(m)
     ]
 
@@ -39,7 +46,9 @@ def make_scenario(m: int = 2) -> Scenario:
     return Scenario(
         name="hand-made",
         models=make_models(m),
-        source=SyntheticSource(categories=[{"name": "faq", "family": "factual_lookup", "share": 1.0, "difficulty_mean": 0.0}], n_queries=10),
+        source=SyntheticSource(
+            categories=[{"name": "faq", "family": "factual_lookup", "share": 1.0, "difficulty_mean": 0.0}], n_queries=10
+        ),
     )
 
 

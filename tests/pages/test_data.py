@@ -8,18 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.outcomes import MAX_OUTCOME_LOG_BYTES
+from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
 from tests.pages.conftest import assert_clean, open_app, widget
 
 
 def _log(n: int = 200) -> pd.DataFrame:
     rng = np.random.default_rng(3)
-    return pd.DataFrame({
-        "text": [f"question {i} about {'refunds' if i % 3 else 'a multi-step proof'}" for i in range(n)],
-        "category": np.where(np.arange(n) % 3, "simple", "hard"),
-        "quality:gpt-4o-mini": rng.random(n) < 0.6,
-        "quality:gpt-4o": rng.random(n) < 0.85,
-    })
+    return pd.DataFrame(
+        {
+            "text": [f"question {i} about {'refunds' if i % 3 else 'a multi-step proof'}" for i in range(n)],
+            "category": np.where(np.arange(n) % 3, "simple", "hard"),
+            "quality:gpt-4o-mini": rng.random(n) < 0.6,
+            "quality:gpt-4o": rng.random(n) < 0.85,
+        }
+    )
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -49,9 +51,9 @@ def test_a_bad_upload_gets_one_clear_message_and_the_scenario_stays(case):
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(monkeypatch):
-    import lab.outcomes
+    import lab.sources.outcomes
 
-    monkeypatch.setattr(lab.outcomes, "MAX_OUTCOME_LOG_BYTES", 1_000)  # the page reads the limit on every run
+    monkeypatch.setattr(lab.sources.outcomes, "MAX_OUTCOME_LOG_BYTES", 1_000)  # the page reads the limit on every run
 
     at = open_app(page="data")
     at.get("file_uploader")[0].upload("big.csv", _csv(_log(500)), "text/csv").run()

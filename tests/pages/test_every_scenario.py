@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.scenario import ReplaySource, builtin_scenarios, load_scenario
+from lab.core.scenario import ReplaySource, builtin_scenarios, load_scenario
 from tests.pages.conftest import assert_clean, figures, go, open_app, widget
 
 LAB_CHARTS = 6

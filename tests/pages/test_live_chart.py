@@ -71,7 +71,9 @@ def test_under_server_py_the_lab_charts_are_live_components_whose_figures_follow
     assert moved == list(before), "every live chart moved with the threshold"
 
 
-@pytest.mark.parametrize("base, expected", [("", PLOTLY_JS_ROUTE), ("lab", f"/lab{PLOTLY_JS_ROUTE}"), ("/a/b/", f"/a/b{PLOTLY_JS_ROUTE}")])
+@pytest.mark.parametrize(
+    "base, expected", [("", PLOTLY_JS_ROUTE), ("lab", f"/lab{PLOTLY_JS_ROUTE}"), ("/a/b/", f"/a/b{PLOTLY_JS_ROUTE}")]
+)
 def test_the_plotly_js_address_follows_the_server_s_base_url_path(monkeypatch, base, expected):
     import streamlit as st
 
@@ -96,6 +98,8 @@ def test_the_first_lab_page_under_server_py_imports_neither_pandas_nor_scipy():
     # Streamlit scans a component's dict/str data for dataframes, importing pandas (~1 s of the first page):
     # the live charts send bytes so that the whole default page, widgets included, stays clear of it
     env = {**os.environ, PLOTLY_JS_ENV: PLOTLY_JS_ROUTE, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-    out = subprocess.run([sys.executable, "-c", FIRST_PAGE], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_PAGE], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"

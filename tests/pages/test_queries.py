@@ -24,8 +24,10 @@ def test_filters_narrow_the_decisions_the_way_they_say():
 
 def test_typing_a_prompt_shows_every_strategys_score_and_route():
     at = open_app(page="queries")
-    widget(at.text_area, "Prompt").input("Our enterprise contract conflicts with the refund policy in three places; "
-                                         "draft the escalation and compute what we owe.").run()
+    widget(at.text_area, "Prompt").input(
+        "Our enterprise contract conflicts with the refund policy in three places; "
+        "draft the escalation and compute what we owe."
+    ).run()
     assert_clean(at)
     probe = at.dataframe[1].value.set_index("strategy")
     assert probe.loc["length", "route"] in ("gpt-4o-mini", "gpt-4o")

@@ -1,0 +1,143 @@
+"""Experiment: a scenario made concrete (queries, prices, baselines, bootstrap plan), and runs on it.
+
+This is the engine's one entry point for the CLI and the pages: build an Experiment once, compute
+each strategy's Signals once, then route with any thresholds as often as a slider moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from lab.core.bootstrap import BootstrapPlan, plan_bootstrap
+from lab.core.calls import CallTable, price_calls
+from lab.core.classifier import RouterClassifier
+from lab.core.metrics import Baselines, Summary, baseline_replicates, baselines_of, summarize
+from lab.core.models import ModelSpec
+from lab.core.queryset import QuerySet
+from lab.core.routing import Result, route
+from lab.core.scenario import Scenario
+from lab.core.signals import Signals
+from lab.core.strategies import compute_signals, default_thresholds
+from lab.core.sweep import SortedSignals, Sweep, sort_signals, sweep
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    """A scenario's query set priced by its models, with baselines and a bootstrap plan."""
+
+    scenario: Scenario
+    queries: QuerySet
+    models: tuple[ModelSpec, ...]
+    calls: CallTable
+    baselines: Baselines
+    plan: BootstrapPlan
+    classifier: RouterClassifier | None = None  # trained elsewhere (cross-domain); None = cross-fit
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    # Signals per strategy, filled by signals_for. Not an __init__ field, so dataclasses.replace
+    # (a failure's changed experiment) starts with an empty one. Bounded by the strategies there are.
+    _signals: dict[str, Signals] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Display names, cheapest first."""
+        return tuple(spec.name for spec in self.models)
+
+    @cached_property
+    def strong_replicates(self) -> np.ndarray:
+        """Always-strongest's bootstrap replicate means (quality, cost), computed once per experiment."""
+        return baseline_replicates(self.baselines, self.plan)
+
+
+def build_experiment(scenario: Scenario, queries: QuerySet, classifier: RouterClassifier | None = None) -> Experiment:
+    """An Experiment for a scenario over its query set (lab.sources.loader.load_experiment loads the set)."""
+    models = tuple(scenario.models)
+    calls = price_calls(queries, list(models))
+    rng = np.random.default_rng([scenario.seed, 0xB007])
+    baselines = baselines_of(queries, calls)
+    return Experiment(
+        scenario=scenario,
+        queries=queries,
+        models=models,
+        calls=calls,
+        baselines=baselines,
+        plan=plan_bootstrap(queries.n_queries, rng),
+        classifier=classifier,
+        notes=queries.notes + inversion_notes(baselines, models),
+    )
+
+
+def inversion_notes(baselines: Baselines, models: tuple[ModelSpec, ...]) -> tuple[str, ...]:
+    """A note when the costliest model answers worse than the cheapest on this data (what 'strongest' then means)."""
+    weak, strong = baselines.mean_quality_weak, baselines.mean_quality_strong
+    if strong >= weak:
+        return ()
+    return (
+        f"in this data the costliest model, {models[-1].name}, answers worse than the cheapest, {models[0].name} "
+        f"(mean quality {strong:.3f} against {weak:.3f}): 'always-strongest' is the costliest tier, so quality "
+        "against it can exceed 100%",
+    )
+
+
+def signals_for(experiment: Experiment, strategy: str) -> Signals:
+    """A strategy's Signals on the experiment, computed once (the classifier is fitted once) and reused."""
+    cached = experiment._signals.get(strategy)
+    if cached is None:
+        s = experiment.scenario
+        cached = compute_signals(
+            strategy,
+            experiment.queries,
+            list(experiment.models),
+            experiment.calls,
+            s.signals,
+            s.seed,
+            experiment.classifier,
+        )
+        experiment._signals[strategy] = cached
+    return cached
+
+
+def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:
+    """Given thresholds, else the scenario's defaults for its default strategy, else k/m."""
+    if thresholds:
+        return list(thresholds)
+    defaults = experiment.scenario.defaults
+    if defaults.thresholds is not None and strategy == defaults.strategy:
+        return list(defaults.thresholds)
+    return default_thresholds(experiment.queries.n_models)
+
+
+def run(
+    experiment: Experiment, signals: Signals, thresholds: list[float] | tuple[float, ...]
+) -> tuple[Result, Summary]:
+    """Route with these thresholds and summarise."""
+    result = route(signals, experiment.queries, thresholds)
+    summary = summarize(
+        result,
+        experiment.model_names,
+        experiment.baselines,
+        experiment.plan,
+        experiment.scenario.traffic.queries_per_day,
+        experiment.strong_replicates,
+    )
+    return result, summary
+
+
+def sweep_for(
+    experiment: Experiment, signals: Signals, points: int = 201, sorted_signals: SortedSignals | None = None
+) -> Sweep:
+    """The threshold sweep of a strategy on the experiment."""
+    return sweep(signals, experiment.queries, experiment.baselines, points, sorted_signals)
+
+
+__all__ = [
+    "Experiment",
+    "build_experiment",
+    "run",
+    "signals_for",
+    "sort_signals",
+    "sweep_for",
+    "thresholds_for",
+]

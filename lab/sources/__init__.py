@@ -1,0 +1,29 @@
+"""Where query sets come from: generated, replayed as recorded, or uploaded.
+
+The synthetic generator and its texts, token counting (offline, litellm's tokenizer files), outcome
+logs in the lab's documented format and the files they come in, the public-data directory (pinned,
+sha256-checked downloads) and replay/ (RouteLLM, RouterArena, RouterBench, imports). loader.py is the
+one place that dispatches on a scenario's source kind. Sources may import lab.core only.
+"""
+
+from lab._lazy import lazy_exports
+
+_EXPORTS = {
+    "load_queries": "loader",
+    "load_experiment": "loader",
+    "generate_queryset": "synthetic",
+    "count_tokens": "tokens",
+    "parse_outcome_log": "outcomes",
+    "to_queryset": "outcomes",
+    "MAX_OUTCOME_LOG_BYTES": "outcomes",
+    "read_table": "outcome_files",
+    "resolve_data_dir": "datadir",
+    "download": "datadir",
+    "status": "datadir",
+    "DATA_SETS": "datadir",
+    "load_replay": "replay",
+    "load_table": "replay",
+    "replay_queries": "replay",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,27 @@
+"""The one loader: a scenario's query set from its source kind (generated or replayed), and its Experiment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lab.core.classifier import RouterClassifier
+from lab.core.experiment import Experiment, build_experiment
+from lab.core.queryset import QuerySet
+from lab.core.scenario import Scenario, SyntheticSource
+
+
+def load_queries(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
+    """The scenario's query set (generated or replayed) and a cross-domain classifier where it asks for one."""
+    if isinstance(scenario.source, SyntheticSource):
+        from lab.sources.synthetic import generate_queryset
+
+        return generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name), None
+    from lab.sources.replay import load_replay
+
+    return load_replay(scenario, data_dir)
+
+
+def load_experiment(scenario: Scenario, data_dir: str | Path | None = None) -> Experiment:
+    """The Experiment of a scenario, its queries generated or replayed from `data_dir`."""
+    queries, classifier = load_queries(scenario, data_dir)
+    return build_experiment(scenario, queries, classifier)

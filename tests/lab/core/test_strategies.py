@@ -1,0 +1,132 @@
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from lab.core.errors import LabError
+from lab.core.experiment import signals_for
+from lab.core.routing import route
+from lab.core.strategies import cascade_confidence, compute_signals, list_strategies, llm_router_scores, oracle_tiers
+from tests.lab.factories import make_experiment
+
+
+def test_every_strategy_is_listed_with_always_per_model():
+    exp = make_experiment(np.array([[0, 1], [1, 1]], dtype=float))
+    names = [info.name for info in list_strategies(list(exp.models))]
+    for name in (
+        "always-cheapest",
+        "always-strongest",
+        "always-model-0",
+        "always-model-1",
+        "random",
+        "oracle",
+        "length",
+        "classifier",
+        "llm-router",
+        "cascade",
+    ):
+        assert name in names
+
+
+def test_unknown_strategy_names_the_known_ones(default_experiment):
+    with pytest.raises(LabError, match="cascade"):
+        signals_for(default_experiment, "astrology")
+
+
+def test_oracle_picks_the_cheapest_model_reaching_the_best_quality():
+    exp = make_experiment(np.array([[1, 1, 1], [0, 1, 1], [0, 0, 1], [0, 0, 0], [1, 0, 0]], dtype=float))
+    assert oracle_tiers(exp.queries).tolist() == [0, 1, 2, 0, 0]
+
+
+def test_always_strategies_ignore_thresholds():
+    exp = make_experiment(np.random.default_rng(0).integers(0, 2, (50, 3)).astype(float))
+    for name, tier in (("always-cheapest", 0), ("always-model-1", 1), ("always-strongest", 2)):
+        signals = signals_for(exp, name)
+        for thresholds in ((0.1, 0.2), (0.8, 0.9)):
+            assert np.all(route(signals, exp.queries, thresholds).tier == tier)
+
+
+def test_llm_router_with_perfect_accuracy_routes_like_the_oracle(default_experiment):
+    exp = default_experiment
+    draws = signals_for(exp, "llm-router").draws
+    score = llm_router_scores(oracle_tiers(exp.queries), 2, accuracy=1.0, bias=0.0, draws=draws)
+    assert np.array_equal((score > 0.5).astype(np.int8), oracle_tiers(exp.queries))
+
+
+def test_llm_router_accuracy_knob_is_the_share_of_right_labels(default_experiment):
+    exp = default_experiment
+    truth = oracle_tiers(exp.queries)
+    draws = signals_for(exp, "llm-router").draws
+    for accuracy in (0.6, 0.9):
+        score = llm_router_scores(truth, 2, accuracy, 0.0, draws)
+        assert np.mean((score > 0.5) == truth) == pytest.approx(accuracy, abs=0.02)
+
+
+def test_llm_router_pays_for_its_own_calls(default_experiment):
+    exp = default_experiment
+    signals = signals_for(exp, "llm-router")
+    assert signals.simulated and "accuracy" in signals.knobs
+    assert np.all(signals.path_cost_usd > exp.calls.cost_usd)
+    assert np.all(signals.path_latency_ms > exp.calls.latency_ms)
+
+
+def test_cascade_scorer_has_the_auroc_of_its_knob():
+    rng = np.random.default_rng(1)
+    good = (rng.random((40_000, 1)) < 0.7).astype(float)
+    noise = rng.standard_normal((40_000, 1))
+    for auroc in (0.65, 0.85, 0.95):
+        confidence = cascade_confidence(good, noise, auroc, 1.0, 0.0)
+        assert roc_auc_score(good[:, 0], confidence[:, 0]) == pytest.approx(auroc, abs=0.01)
+
+
+def test_cascade_scorer_at_temperature_one_is_calibrated():
+    rng = np.random.default_rng(2)
+    good = (rng.random((100_000, 1)) < 0.7).astype(float)
+    confidence = cascade_confidence(good, rng.standard_normal((100_000, 1)), 0.85, 1.0, 0.0)[:, 0]
+    bins = np.clip((confidence * 10).astype(int), 0, 9)
+    for b in range(10):
+        inside = bins == b
+        if inside.sum() > 2_000:
+            assert good[inside, 0].mean() == pytest.approx(confidence[inside].mean(), abs=0.02)
+    over = cascade_confidence(good, rng.standard_normal((100_000, 1)), 0.85, 0.5, 1.0)[:, 0]
+    assert over.mean() > good.mean() + 0.05
+
+
+def test_cascade_pays_for_every_model_tried_and_the_scorer(default_experiment):
+    exp = default_experiment
+    signals = signals_for(exp, "cascade")
+    cost = exp.calls.cost_usd
+    assert np.all(signals.path_cost_usd[:, 0] > cost[:, 0])
+    assert np.all(signals.path_cost_usd[:, 1] > cost[:, 0] + cost[:, 1])
+    assert np.all(signals.path_latency_ms[:, 1] > exp.calls.latency_ms.sum(axis=1))
+
+
+def test_cascade_over_three_models_has_one_score_per_stage():
+    exp = make_experiment(np.random.default_rng(3).integers(0, 2, (200, 3)).astype(float))
+    signals = signals_for(exp, "cascade")
+    assert signals.staged and signals.score.shape == (200, 2)
+    result = route(signals, exp.queries, (0.5, 0.5))
+    escalated_first = signals.score[:, 0] > 0.5
+    assert np.all(result.tier[~escalated_first] == 0)
+    assert np.all(result.tier[escalated_first] >= 1)
+
+
+def test_length_score_rises_with_prompt_length():
+    tokens = np.array([10, 500, 40, 2000, 40])
+    exp = make_experiment(np.zeros((5, 2)) + np.array([0, 1]), prompt_tokens=tokens)
+    score = signals_for(exp, "length").score
+    assert np.all(np.diff(score[np.argsort(tokens, kind="stable")]) >= 0)
+    assert score[3] == 1.0
+
+
+def test_simulated_draws_are_reproducible(default_experiment):
+    exp = default_experiment
+    a = compute_signals(
+        "cascade", exp.queries, list(exp.models), exp.calls, exp.scenario.signals, seed=exp.scenario.seed
+    )
+    b = compute_signals(
+        "cascade", exp.queries, list(exp.models), exp.calls, exp.scenario.signals, seed=exp.scenario.seed
+    )
+    c = compute_signals(
+        "cascade", exp.queries, list(exp.models), exp.calls, exp.scenario.signals, seed=exp.scenario.seed + 1
+    )
+    assert np.array_equal(a.score, b.score) and not np.array_equal(a.score, c.score)

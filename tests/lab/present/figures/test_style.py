@@ -1,0 +1,105 @@
+"""lab.present.figures.style.build skips plotly's validation for speed: every builder's output must still be a valid figure."""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lab.core.experiment import run, signals_for, sweep_for
+from lab.present.breakdown import category_split
+from lab.present.figures.estimates import Estimate, estimate_figure
+from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
+from lab.present.figures.routing import category_split_figure, model_split_figure
+from lab.present.figures.style import GREY, build
+from lab.present.text import duration, usd
+
+
+def _validated(fig: go.Figure) -> go.Figure:
+    """The same figure with every property validated by plotly (raises ValueError on a bad one)."""
+    return go.Figure(fig.to_dict())
+
+
+def test_build_does_not_hide_an_invalid_property_from_validation():
+    fig = build([{"type": "bar", "x": [1], "colour": "red"}], {}, "bad")  # plotly has no "colour"
+    with pytest.raises(ValueError, match="colour"):
+        _validated(fig)
+
+
+def test_every_lab_page_figure_is_valid_plotly(default_experiment):
+    exp = default_experiment
+    cascade = signals_for(exp, "cascade")
+    result, summary = run(exp, cascade, [0.3])
+    oracle = run(exp, signals_for(exp, "oracle"), [0.5])[1]
+    curves = [Curve("cascade", "cascade", sweep_for(exp, cascade))]
+    anchors = Anchors.of(exp.baselines, oracle)
+    points = [Point("now", "cascade", summary)]
+    figures = [
+        model_split_figure([("now", summary.call_share)], exp.model_names),
+        category_split_figure([("now", category_split(result, exp.queries))], exp.model_names),
+        estimate_figure(
+            [Estimate("now", summary.quality, *summary.quality_ci, colour=GREY)], "quality", "quality (0-1)"
+        ),
+        estimate_figure(
+            [Estimate("now", summary.monthly_cost_usd, *summary.monthly_cost_ci, colour=GREY)],
+            "cost",
+            "USD",
+            money=True,
+        ),
+        frontier_figure(curves, anchors, points),
+        sweep_figure(curves, anchors, points),
+    ]
+    for fig in figures:
+        checked = _validated(fig)
+        assert len(checked.data) == len(fig.data) > 0
+        assert checked.layout.height == fig.layout.height
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_usd_is_always_a_readable_amount_that_keeps_the_sign(value):
+    text = usd(value)
+    assert re.fullmatch(r"-?\$(\d{1,3}(,\d{3})*|\d+)(\.\d+)?", text), text
+    assert not text.endswith(".")
+    assert text.startswith("-") == (value < 0 and text != "$0")
+    assert float(text.replace("$", "").replace(",", "")) == pytest.approx(
+        value, abs=max(0.5, abs(value) * 1e-2) if abs(value) >= 100 else 0.005
+    )
+
+
+def test_usd_of_zero_and_of_less_than_a_millionth_is_zero_dollars():
+    assert usd(0.0) == "$0"
+    assert usd(-0.0) == "$0"
+    assert usd(1e-9) == "$0"
+    assert usd(0.000123) == "$0.000123"
+
+
+def test_duration_is_milliseconds_below_a_second_and_seconds_above():
+    assert duration(850.2) == "850 ms"
+    assert duration(999.6) == "1.0 s"  # never "1,000 ms"
+    assert duration(13_294.0) == "13.3 s"
+    assert duration(-1_606.0) == "-1.6 s"
+    assert duration(float("nan")) == "n/a"
+
+
+def test_a_legend_that_wraps_gets_the_rows_it_needs_and_sits_just_above_any_plot():
+    from lab.present.figures.style import legend_rows, legend_y
+
+    assert legend_rows(["gpt-4o-mini", "gpt-4o"], left=120) == 1
+    assert legend_rows(["Mixtral-8x7B-Instruct", "GPT-4 Turbo (1106)"], left=220) == 2
+    assert (
+        legend_rows(["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"], left=220)
+        == 3
+    )
+    for plot_px in (200, 2_000):
+        assert (legend_y(plot_px) - 1) * plot_px == pytest.approx(8)  # 8 px above the plot, tall or short
+
+
+def test_signed_always_shows_the_sign_of_a_change():
+    from lab.present.text import signed
+
+    assert signed(1.5, usd) == "+$1.50"
+    assert signed(-1_606.0, duration) == "-1.6 s"
+    assert signed(0.0, usd) == "+$0"
