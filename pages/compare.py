@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.core.strategies import list_strategies
 from lab.present.figures.frontier import Anchors, Curve, frontier_figure
 from lab.present.strategy_table import comparison_table
 from pages import _common as common
@@ -13,7 +14,7 @@ ctx = common.context()
 common.show_url_problems()
 exp = ctx.experiment
 cfg = common.config()
-names = [name for name in common.strategy_names(ctx) if not name.startswith("always-")]
+names = [info.name for info in list_strategies(list(ctx.experiment.models)) if info.tier is None]
 default = [name for name in ("random", "length", "classifier", "llm-router", "cascade") if name in names]
 compare_key = common.seed(f"compare:{ctx.key}", [name for name in cfg.compare if name in names] or default)
 target_key = common.seed("quality_target", round(cfg.quality_target * 100))

@@ -213,7 +213,7 @@ st.plotly_chart(
 
 st.subheader("Remedies and guardrails")
 tabs = ["Quality-floor monitor", "Per-request cost cap"]
-if strategy == "cascade":
+if signals.escalates:
     tabs.insert(0, "Recalibration")
 if mode.variants:
     tabs.append("Fallback ordering")
@@ -370,7 +370,7 @@ if "Fallback ordering" in panels:
             + (
                 " In a cascade, an error from the cheap model looks like a bad answer to the scorer, which escalates it:"
                 " even without a fallback most failed requests reach the stronger model, late."
-                if strategy == "cascade"
+                if signals.escalates
                 else ""
             )
         )

@@ -90,7 +90,7 @@ def route(signals: Signals, queries: QuerySet, thresholds: list[float] | tuple[f
         quality=quality,
         cost_usd=cost,
         latency_ms=latency,
-        cascade=signals.strategy == "cascade",
+        cascade=signals.escalates,
     )
 
 
@@ -101,7 +101,7 @@ def explain_routes(signals: Signals, result: Result, model_names: tuple[str, ...
         served = model_names[int(result.tier[i])]
         if signals.fixed_tier is not None:
             reasons.append(f"{signals.strategy}: {signals.description} -> {served}")
-        elif signals.strategy == "cascade":
+        elif signals.escalates:
             scores = np.atleast_1d(signals.score[i])
             steps = []
             for k, (s, t) in enumerate(zip(scores, result.thresholds)):

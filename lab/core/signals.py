@@ -15,6 +15,9 @@ class Signals:
       thresholds below the score. A cascade's score is (n, m-1): stage k escalates when its score
       (1 - confidence in model k's answer) exceeds threshold k.
     fixed_tier: (n,) where the strategy ignores thresholds (always-<model>, oracle).
+    escalates: a cascade: the cheapest model answers first and a confidence scorer escalates; the path to
+      tier j pays every model up to j and the scorer, and the score is 1 - the scorer's confidence.
+    trained: the score comes from a classifier trained on the queries' outcomes (retrained when they change).
     path_cost_usd / path_latency_ms: (n, m), what serving query i at tier j costs in all, router,
       scorer and every model tried included.
     """
@@ -26,6 +29,8 @@ class Signals:
     description: str
     simulated: bool = False
     fixed_tier: np.ndarray | None = None
+    escalates: bool = False
+    trained: bool = False
     knobs: dict[str, float] = field(default_factory=dict)
     draws: dict[str, np.ndarray] = field(default_factory=dict)  # the random draws, reused by failure modes
 

@@ -26,18 +26,38 @@ _PRIOR_CLIP = 1e-3
 
 @dataclass(frozen=True)
 class StrategyInfo:
-    """A strategy's name, a one-line description and whether its signal is simulated."""
+    """A strategy's name, a one-line description and how it routes.
+
+    simulated: its signal is drawn from the ground truth with stated knobs, not measured.
+    tier: always-<model>: the tier every query goes to (-1 = the strongest); None for a router.
+    hindsight: it reads the outcomes it is judged on (the oracle): an upper bound, not a router.
+    """
 
     name: str
     description: str
     simulated: bool = False
+    tier: int | None = None
+    hindsight: bool = False
+
+    @property
+    def thresholded(self) -> bool:
+        """Whether thresholds move this strategy's routes (a router, not a fixed choice)."""
+        return self.tier is None and not self.hindsight
+
+    def fixed_tier_of(self, n_models: int) -> int | None:
+        """The tier every query goes to among `n_models`, or None for a strategy that looks at the query."""
+        return None if self.tier is None else self.tier % n_models
 
 
 _BASE: tuple[StrategyInfo, ...] = (
-    StrategyInfo("always-cheapest", "send every query to the cheapest model"),
-    StrategyInfo("always-strongest", "send every query to the strongest model"),
+    StrategyInfo("always-cheapest", "send every query to the cheapest model", tier=0),
+    StrategyInfo("always-strongest", "send every query to the strongest model", tier=-1),
     StrategyInfo("random", "a uniform random score: the line every router must beat"),
-    StrategyInfo("oracle", "hindsight: the cheapest model that reaches the best quality available (upper bound)"),
+    StrategyInfo(
+        "oracle",
+        "hindsight: the cheapest model that reaches the best quality available (upper bound)",
+        hindsight=True,
+    ),
     StrategyInfo("length", "prompt length, as its rank among the query set's prompts"),
     StrategyInfo(
         "classifier",
@@ -58,8 +78,20 @@ _BASE: tuple[StrategyInfo, ...] = (
 
 def list_strategies(models: list[ModelSpec] | None = None) -> list[StrategyInfo]:
     """Every strategy, with always-<model> for each model when the models are given."""
-    always = [StrategyInfo(f"always-{spec.key}", f"send every query to {spec.name}") for spec in (models or [])]
+    always = [
+        StrategyInfo(f"always-{spec.key}", f"send every query to {spec.name}", tier=tier)
+        for tier, spec in enumerate(models or [])
+    ]
     return [*_BASE[:2], *always, *_BASE[2:]]
+
+
+def strategy_info(strategy: str, models: list[ModelSpec]) -> StrategyInfo:
+    """The StrategyInfo called `strategy` for these models; an unknown name lists the known ones."""
+    known = list_strategies(models)
+    for info in known:
+        if info.name == strategy:
+            return info
+    raise LabError(f"unknown strategy '{strategy}'; known: {', '.join(info.name for info in known)}")
 
 
 def strategy_rng(seed: int, strategy: str) -> np.random.Generator:
@@ -189,6 +221,7 @@ def _cascade(
         f"cascade with a simulated confidence scorer ({scorer.name}): AUROC {knobs.auroc:.2f}, "
         f"temperature {knobs.temperature:.2f}, bias {knobs.bias_logit:+.2f} logits; escalate when 1 - confidence > threshold",
         simulated=True,
+        escalates=True,
         knobs={"auroc": knobs.auroc, "temperature": knobs.temperature, "bias_logit": knobs.bias_logit},
         draws=draws,
     )
@@ -204,17 +237,12 @@ def compute_signals(
     classifier: RouterClassifier | None = None,
 ) -> Signals:
     """The Signals of `strategy` on a query set. A given classifier scores every query (it was trained elsewhere)."""
-    m = queries.n_models
+    info = strategy_info(strategy, models)
     rng = strategy_rng(seed, strategy)
-    keys = [spec.key for spec in models]
-    if strategy == "always-cheapest" or strategy == f"always-{keys[0]}":
-        return _fixed(strategy, f"every query to {models[0].name}", np.zeros(queries.n_queries, np.int8), calls)
-    if strategy == "always-strongest" or strategy == f"always-{keys[-1]}":
-        return _fixed(strategy, f"every query to {models[-1].name}", np.full(queries.n_queries, m - 1, np.int8), calls)
-    if strategy.startswith("always-") and strategy[7:] in keys:
-        tier = keys.index(strategy[7:])
+    tier = info.fixed_tier_of(queries.n_models)
+    if tier is not None:
         return _fixed(strategy, f"every query to {models[tier].name}", np.full(queries.n_queries, tier, np.int8), calls)
-    if strategy == "oracle":
+    if info.hindsight:
         return _fixed(
             strategy,
             "hindsight: the cheapest model that reaches the best quality available",
@@ -235,9 +263,6 @@ def compute_signals(
         "llm-router": lambda: _llm_router(queries, models, calls, knobs.llm_router, rng),
         "cascade": lambda: _cascade(queries, models, calls, knobs.cascade, rng),
     }
-    if strategy not in builders:
-        names = ", ".join(info.name for info in list_strategies(models))
-        raise LabError(f"unknown strategy '{strategy}'; known: {names}")
     return builders[strategy]()
 
 
@@ -255,4 +280,6 @@ def _classifier(
     else:
         score = cross_fit_scores(queries, ck.folds, ck.regularisation_c, ck.max_train_queries, rng)
         how = f"{ck.folds}-fold cross-fitted: each query scored by a model that never saw it"
-    return Signals("classifier", score, *_single_call_paths(calls), f"TF-IDF + logistic regression, {how}")
+    return Signals(
+        "classifier", score, *_single_call_paths(calls), f"TF-IDF + logistic regression, {how}", trained=True
+    )

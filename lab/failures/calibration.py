@@ -74,7 +74,7 @@ def reliability(confidence: np.ndarray, good: np.ndarray, bins: int = 10) -> Rel
 
 
 def _require_cascade(signals: Signals) -> None:
-    if signals.strategy != "cascade":
+    if not signals.escalates:
         raise LabError(
             f"calibration is about the cascade's confidence scorer; strategy '{signals.strategy}' has none (pick cascade)"
         )

@@ -52,7 +52,7 @@ def _rebuild(
         baselines=baselines_of(queries, calls),
     )
     signals = world.signals
-    if signals.strategy == "classifier":  # the classifier adds no call: its paths are the calls
+    if signals.trained:  # a trained classifier adds no call: its paths are the calls (and refitting is not a rebuild)
         signals = signals.replace(path_cost_usd=calls.cost_usd, path_latency_ms=calls.latency_ms)
     else:
         fresh = signals_for(experiment, signals.strategy)
@@ -61,7 +61,7 @@ def _rebuild(
         else:
             signals = signals.replace(path_cost_usd=fresh.path_cost_usd, path_latency_ms=fresh.path_latency_ms)
     world = world.replace(experiment=experiment, signals=signals)
-    return _rescore_cascade(world, **signals.knobs) if signals.strategy == "cascade" else world
+    return _rescore_cascade(world, **signals.knobs) if signals.escalates else world
 
 
 def _rescore_cascade(world: World, temperature: float, bias_logit: float, auroc: float) -> World:
@@ -279,7 +279,7 @@ def noisy_judge(world: World, severity: float, rng: np.random.Generator) -> Worl
     judged = np.where(guessed, guess, world.tuning_quality)
     world = world.replace(judged_quality=judged)
     signals = world.signals
-    if signals.strategy == "classifier" and world.experiment.classifier is None:
+    if signals.trained and world.experiment.classifier is None:
         # the classifier learns "needs a stronger model" from the judge's verdicts
         ck = world.experiment.scenario.signals.classifier
         rng_classifier = strategy_rng(world.experiment.scenario.seed, "classifier")

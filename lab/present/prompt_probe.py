@@ -36,14 +36,6 @@ def _tier_of(score: float, thresholds: tuple[float, ...], n_models: int) -> int:
     return int(assign_tiers(one, thresholds)[0])
 
 
-def _fixed_tier(strategy: str, keys: list[str]) -> int:
-    if strategy == "always-cheapest":
-        return 0
-    if strategy == "always-strongest":
-        return len(keys) - 1
-    return keys.index(strategy.removeprefix("always-"))
-
-
 def probe_prompt(
     text: str,
     experiment: Experiment,
@@ -58,8 +50,8 @@ def probe_prompt(
     rows = []
     for info in list_strategies(list(experiment.models)):
         chosen = tuple(given.get(info.name) or thresholds_for(experiment, info.name))
-        if info.name.startswith("always-"):
-            tier = _fixed_tier(info.name, [spec.key for spec in experiment.models])
+        tier = info.fixed_tier_of(m)
+        if tier is not None:
             rows.append(ProbeRow(info.name, None, names[tier], (), "fixed: ignores the prompt"))
         elif info.name == "length":
             score = float(length_scores(np.array([tokens]), experiment.queries.prompt_tokens)[0])

@@ -130,3 +130,33 @@ def test_simulated_draws_are_reproducible(default_experiment):
         "cascade", exp.queries, list(exp.models), exp.calls, exp.scenario.signals, seed=exp.scenario.seed + 1
     )
     assert np.array_equal(a.score, b.score) and not np.array_equal(a.score, c.score)
+
+
+def test_strategy_behaviour_is_data_not_names():
+    from lab.core.strategies import list_strategies, strategy_info
+    from tests.lab.factories import make_models
+
+    models = make_models(3)
+    infos = {info.name: info for info in list_strategies(models)}
+    assert infos["always-cheapest"].fixed_tier_of(3) == 0
+    assert infos["always-strongest"].fixed_tier_of(3) == 2
+    assert infos[f"always-{models[1].key}"].fixed_tier_of(3) == 1
+    assert infos["oracle"].hindsight and not infos["oracle"].thresholded
+    assert [name for name, info in infos.items() if info.thresholded] == [
+        "random",
+        "length",
+        "classifier",
+        "llm-router",
+        "cascade",
+    ]
+    with pytest.raises(LabError, match="unknown strategy 'nope'; known: always-cheapest"):
+        strategy_info("nope", models)
+
+
+def test_signals_say_how_they_route(experiment):
+    from lab.core.experiment import signals_for
+
+    cascade, classifier, length = (signals_for(experiment, s) for s in ("cascade", "classifier", "length"))
+    assert cascade.escalates and not cascade.trained
+    assert classifier.trained and not classifier.escalates
+    assert not (length.trained or length.escalates)
