@@ -9,15 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-from pages import _common as common
+from pages import _sidebar as sidebar
+from pages import _state as state
 from pages._live_chart import preload_plotly
+from pages._streamlit_internals import declare_pages_by_navigation
 
 HERE = Path(__file__).resolve().parent
 # Under a plain `streamlit run app.py` the first session may already have taken pages/ for a v1 multipage
 # app; from the next run on, st.navigation below decides (server.py sets this before any session).
-PagesManager.uses_pages_directory = False
+declare_pages_by_navigation()
 
 # Legible on a projector (1280 x 720 with the sidebar open): a card's label wraps instead of being cut
 # off, its value shrinks with the window instead of ending in "...", and the page starts nearer the top.
@@ -44,6 +45,6 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-st.session_state[common.PAGE_FILES_KEY] = {p.url_path or "lab": p for p in PAGES}
-common.begin(page.url_path or "lab")
+st.session_state[state.PAGE_FILES_KEY] = {p.url_path or "lab": p for p in PAGES}
+sidebar.begin(page.url_path or "lab")
 page.run()

@@ -7,17 +7,19 @@ import streamlit as st
 from lab.core.strategies import list_strategies
 from lab.present.figures.frontier import Anchors, Curve, frontier_figure
 from lab.present.strategy_table import comparison_table
-from pages import _common as common
+from pages import _caches as caches
+from pages import _sidebar as sidebar
+from pages import _state as state
 
-common.page("compare")
-ctx = common.context()
-common.show_url_problems()
+sidebar.page("compare")
+ctx = sidebar.context()
+state.show_url_problems()
 exp = ctx.experiment
-cfg = common.config()
+cfg = state.config()
 names = [info.name for info in list_strategies(list(ctx.experiment.models)) if info.tier is None]
 default = [name for name in ("random", "length", "classifier", "llm-router", "cascade") if name in names]
-compare_key = common.seed(f"compare:{ctx.key}", [name for name in cfg.compare if name in names] or default)
-target_key = common.seed("quality_target", round(cfg.quality_target * 100))
+compare_key = state.seed(f"compare:{ctx.key}", [name for name in cfg.compare if name in names] or default)
+target_key = state.seed("quality_target", round(cfg.quality_target * 100))
 
 st.title("Compare strategies")
 st.caption(
@@ -41,7 +43,7 @@ with st.sidebar:
         help="'Savings at equal quality' is read at the cheapest sweep point keeping this share of always-strongest's quality.",
     )
 if (tuple(chosen), target / 100) != (cfg.compare, cfg.quality_target):
-    common.update_config(compare=tuple(chosen), quality_target=target / 100)
+    state.update_config(compare=tuple(chosen), quality_target=target / 100)
 
 if not chosen:
     st.info("Pick at least one strategy in the sidebar.", icon=":material/info:")
@@ -49,12 +51,12 @@ if not chosen:
 
 sweeps = {}
 for strategy in chosen:
-    signals = common.signals(ctx, strategy)
-    sweeps[strategy] = common.cached_sweep(ctx.key, strategy, (), exp, signals)
+    signals = sidebar.signals(ctx, strategy)
+    sweeps[strategy] = caches.cached_sweep(ctx.key, strategy, (), exp, signals)
     if signals.simulated:
         st.caption(f"{strategy} is **simulated**: {signals.description}.")
 
-anchors = Anchors.of(exp.baselines, common.cached_reference(ctx.key, "oracle", exp))
+anchors = Anchors.of(exp.baselines, caches.cached_reference(ctx.key, "oracle", exp))
 curves = [Curve(strategy, strategy, sweep) for strategy, sweep in sweeps.items()]
 st.plotly_chart(
     frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier"

@@ -13,13 +13,15 @@ from lab.present.kpis import kpi_cards
 from lab.present.projection import ProjectionInputs, default_prices, project, routed_mix, strongest_mix
 from lab.present.report import Assumption, render_report
 from lab.present.text import pct, usd
-from pages import _common as common
+from pages import _caches as caches
+from pages import _sidebar as sidebar
+from pages import _state as state
 
-routed = common.routed_page("cost_projection")
+routed = sidebar.routed_page("cost_projection")
 ctx, strategy, signals, thresholds = routed.ctx, routed.strategy, routed.signals, routed.thresholds
 result, summary = routed.result, routed.summary
 exp = ctx.experiment
-cfg = common.config()
+cfg = state.config()
 
 st.title("Cost projection")
 st.caption(
@@ -28,12 +30,12 @@ st.caption(
 )
 
 traffic = ctx.scenario.traffic
-qpd_key = common.seed("qpd", float(cfg.queries_per_day or traffic.queries_per_day))
-growth_key = common.seed(
+qpd_key = state.seed("qpd", float(cfg.queries_per_day or traffic.queries_per_day))
+growth_key = state.seed(
     "growth", round((cfg.growth_per_month if cfg.growth_per_month is not None else traffic.growth_per_month) * 100, 2)
 )
-pmix_key = common.seed("pmix", float(cfg.prompt_mix))
-omix_key = common.seed("omix", float(cfg.output_mix))
+pmix_key = state.seed("pmix", float(cfg.prompt_mix))
+omix_key = state.seed("omix", float(cfg.output_mix))
 c1, c2, c3, c4 = st.columns(4)
 qpd = c1.number_input("Queries per day", min_value=1.0, max_value=1e10, step=1000.0, format="%.0f", key=qpd_key)
 growth = c2.number_input("Growth per month (%)", min_value=-50.0, max_value=500.0, step=1.0, key=growth_key)
@@ -60,8 +62,8 @@ prices = []
 edited: dict[str, tuple[float, float]] = {}
 for (p_in, p_out), spec in zip(default_prices(exp.models), exp.models):
     override = cfg.prices_per_mtok.get(spec.name)
-    in_key = common.seed(f"price_in:{spec.name}", round((override[0] if override else p_in * 1e6), 6))
-    out_key = common.seed(f"price_out:{spec.name}", round((override[1] if override else p_out * 1e6), 6))
+    in_key = state.seed(f"price_in:{spec.name}", round((override[0] if override else p_in * 1e6), 6))
+    out_key = state.seed(f"price_out:{spec.name}", round((override[1] if override else p_out * 1e6), 6))
     a, b, c = st.columns([2, 2, 3], vertical_alignment="bottom")
     new_in = a.number_input(f"{spec.name}: input", min_value=0.0, step=0.05, format="%.4f", key=in_key)
     new_out = b.number_input(f"{spec.name}: output", min_value=0.0, step=0.05, format="%.4f", key=out_key)
@@ -79,7 +81,7 @@ changes = dict(
     prices_per_mtok=edited,
 )
 if any(getattr(cfg, k) != v for k, v in changes.items()):
-    cfg = common.update_config(**changes)
+    cfg = state.update_config(**changes)
 
 inputs = ProjectionInputs(
     queries_per_day=qpd, growth_per_month=growth / 100, prompt_mix=pmix, output_mix=omix, prices=prices
@@ -221,8 +223,8 @@ def _assumptions() -> list[Assumption]:
 
 
 def _report() -> str:
-    oracle = common.cached_reference(ctx.key, "oracle", exp)
-    sweep = common.cached_sweep(ctx.key, strategy, (), exp, signals)
+    oracle = caches.cached_reference(ctx.key, "oracle", exp)
+    sweep = caches.cached_sweep(ctx.key, strategy, (), exp, signals)
     frontier = frontier_figure(
         [Curve(strategy, strategy, sweep)],
         Anchors.of(exp.baselines, oracle),

@@ -12,13 +12,15 @@ from lab.core.errors import LabError
 from lab.core.models import ModelSpec
 from lab.core.scenario import ReplaySource, Scenario, SyntheticSource, builtin_scenarios
 from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
-from pages import _common as common
+from pages import _caches as caches
+from pages import _sidebar as sidebar
+from pages import _state as state
 
 PREVIEW_ROWS = 300
 PENDING_KEY = "lab_pending_upload"
 
-common.page("data")
-common.show_url_problems()
+sidebar.page("data")
+state.show_url_problems()
 st.title("Data")
 
 st.header("Upload an outcome log")
@@ -44,7 +46,7 @@ def _model_spec(name: str) -> tuple[ModelSpec | None, str | None]:
 uploaded = st.file_uploader(
     "Outcome log",
     type=["csv", "jsonl", "parquet"],
-    key=common.wkey("upload"),
+    key=state.wkey("upload"),
     help="Nothing leaves this machine; the log is kept for this browser session only.",
 )
 if uploaded is not None:
@@ -75,8 +77,8 @@ if pending is not None and uploaded is not None:
     for model in queries.model_names:
         known, problem = _model_spec(model)
         a, b, c = st.columns([2, 2, 3], vertical_alignment="bottom")
-        in_key = common.seed(f"upload_in:{digest}:{model}", round(known.input_usd_per_token * 1e6, 6) if known else 0.0)
-        out_key = common.seed(
+        in_key = state.seed(f"upload_in:{digest}:{model}", round(known.input_usd_per_token * 1e6, 6) if known else 0.0)
+        out_key = state.seed(
             f"upload_out:{digest}:{model}", round(known.output_usd_per_token * 1e6, 6) if known else 0.0
         )
         p_in = a.number_input(f"{model}: input", min_value=0.0, step=0.05, format="%.4f", key=in_key)
@@ -93,7 +95,7 @@ if pending is not None and uploaded is not None:
         )
     if queries.cost_usd is not None:
         st.caption("The log records each call's cost: those costs are used, the prices only describe the models.")
-    if st.button("Use this log as the scenario", type="primary", key=common.wkey("use_upload")):
+    if st.button("Use this log as the scenario", type="primary", key=state.wkey("use_upload")):
         scenario = Scenario(
             name=f"upload-{Path(name).stem}"[:80],
             title=f"Uploaded log: {name}",
@@ -101,17 +103,17 @@ if pending is not None and uploaded is not None:
             models=specs,
             source=ReplaySource(format="outcomes", path=name),
         )
-        common.add_upload(name, scenario, queries)
+        state.add_upload(name, scenario, queries)
         st.session_state.pop(PENDING_KEY, None)
-        st.switch_page(st.session_state[common.PAGE_FILES_KEY]["lab"])
+        st.switch_page(st.session_state[state.PAGE_FILES_KEY]["lab"])
 
 st.header("Built-in scenarios")
 names = list(builtin_scenarios())
-cfg = common.config()
-browse_key = common.seed("browse", cfg.scenario if cfg.scenario in names else names[0])
+cfg = state.config()
+browse_key = state.seed("browse", cfg.scenario if cfg.scenario in names else names[0])
 name = st.selectbox("Scenario to browse", names, key=browse_key)
 try:
-    scenario = common.scenario_by_name(name)
+    scenario = caches.scenario_by_name(name)
 except LabError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
@@ -163,16 +165,16 @@ st.caption(
     f"Traffic: {scenario.traffic.queries_per_day:,.0f} queries/day, growth {scenario.traffic.growth_per_month:.0%} per month."
 )
 
-if st.toggle("Show its queries", key=common.seed("browse_queries", False)):
+if st.toggle("Show its queries", key=state.seed("browse_queries", False)):
     try:
-        experiment = common.cached_experiment(name, None, common.data_dir_setting() or None)
+        experiment = caches.cached_experiment(name, None, state.data_dir_setting() or None)
     except LabError as exc:
         st.error(str(exc), icon=":material/error:")
     else:
         q = experiment.queries
         categories = sorted(set(q.category.tolist()))
         chosen = st.multiselect(
-            "Categories", categories, key=common.seed(f"browse_cat:{name}", []), placeholder="every category"
+            "Categories", categories, key=state.seed(f"browse_cat:{name}", []), placeholder="every category"
         )
         index = np.flatnonzero(np.isin(q.category, chosen)) if chosen else np.arange(q.n_queries)
         st.caption(

@@ -30,7 +30,8 @@ from lab.present.figures.calibration import (
     severity_figure,
 )
 from lab.present.text import duration, pct, signed, usd
-from pages import _common as common
+from pages import _sidebar as sidebar
+from pages import _state as state
 
 # --- bounded caches over the engine (keyed by plain values; the experiment itself is not hashed) --
 
@@ -71,10 +72,10 @@ def _fallbacks(
     return compare_fallbacks(_experiment, _signals, thresholds_for(_experiment, _signals.strategy), name, severity)
 
 
-def _overview(ctx: common.Context) -> list[DemoRow]:
+def _overview(ctx: state.Context) -> list[DemoRow]:
     rows = []
     for mode in list_failures():
-        signals = common.signals(ctx, mode.demo["strategy"])
+        signals = sidebar.signals(ctx, mode.demo["strategy"])
         rows.append(
             demo_row(
                 mode.name,
@@ -87,8 +88,8 @@ def _overview(ctx: common.Context) -> list[DemoRow]:
 
 # --- the page -----------------------------------------------------------------------------------
 
-common.page("failure_gallery")
-ctx = common.context()
+sidebar.page("failure_gallery")
+ctx = sidebar.context()
 exp = ctx.experiment
 modes = {mode.name: mode for mode in list_failures()}
 
@@ -131,14 +132,14 @@ st.dataframe(
 )
 
 st.divider()
-pick_key = common.seed("gallery_failure", next(iter(modes)))
+pick_key = state.seed("gallery_failure", next(iter(modes)))
 with st.sidebar:
     st.header("Failure gallery")
     name = st.selectbox("Failure", list(modes), key=pick_key, format_func=lambda n: modes[n].title)
 mode = modes[name]
 strategy = mode.demo["strategy"]
-signals = common.signals(ctx, strategy)
-severity_key = common.seed(f"gallery_severity:{name}", float(mode.demo["severity"]))
+signals = sidebar.signals(ctx, strategy)
+severity_key = state.seed(f"gallery_severity:{name}", float(mode.demo["severity"]))
 
 st.header(mode.title)
 st.markdown(mode.description)
@@ -221,7 +222,7 @@ panels = dict(zip(tabs, st.tabs(tabs)))
 
 if "Recalibration" in panels:
     with panels["Recalibration"]:
-        method_key = common.seed("gallery_method", "isotonic")
+        method_key = state.seed("gallery_method", "isotonic")
         method = st.radio(
             "Remedy",
             RECALIBRATION_METHODS,
@@ -268,7 +269,7 @@ with panels["Quality-floor monitor"]:
     windows = [w for w in (100, 200, 500, 1000, 2000) if w <= exp.queries.n_queries // 4] or [
         max(1, exp.queries.n_queries // 4)
     ]
-    window_key = common.seed(f"gallery_window:{ctx.key}", DEFAULT_WINDOW if DEFAULT_WINDOW in windows else windows[-1])
+    window_key = state.seed(f"gallery_window:{ctx.key}", DEFAULT_WINDOW if DEFAULT_WINDOW in windows else windows[-1])
     window = int(
         st.select_slider(
             "Window (answers)",
@@ -303,7 +304,7 @@ with panels["Quality-floor monitor"]:
 
 with panels["Per-request cost cap"]:
     start = suggested_cap_usd(comparison.clean_result)
-    cap_key = common.seed(f"gallery_cap:{ctx.key}", round(start * 1000, 2))
+    cap_key = state.seed(f"gallery_cap:{ctx.key}", round(start * 1000, 2))
     cap_per_1k = float(
         st.number_input(
             "Cap per request (USD per 1,000 requests)",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.present.breakdown import MISROUTE_LABELS, decisions_table, misroute_counts, select_queries
-from pages import _common as common
+from pages import _caches as caches
+from pages import _sidebar as sidebar
+from pages import _state as state
 
 MAX_ROWS = 300  # rows sent to the browser; the filters narrow the rest
 
-routed = common.routed_page("queries")
+routed = sidebar.routed_page("queries")
 ctx, strategy, signals, thresholds, result = (
     routed.ctx,
     routed.strategy,
@@ -18,7 +20,7 @@ ctx, strategy, signals, thresholds, result = (
     routed.result,
 )
 exp = ctx.experiment
-cfg = common.config()
+cfg = state.config()
 
 st.title("Queries")
 st.caption(
@@ -27,8 +29,8 @@ st.caption(
 )
 
 categories = sorted(set(exp.queries.category.tolist()))
-category_key = common.seed(f"category:{ctx.key}", [c for c in cfg.category if c in categories])
-misroute_key = common.seed("misroute", cfg.misroute)
+category_key = state.seed(f"category:{ctx.key}", [c for c in cfg.category if c in categories])
+misroute_key = state.seed("misroute", cfg.misroute)
 counts = misroute_counts(result, exp.queries)
 left, right = st.columns([3, 2])
 chosen = left.multiselect("Categories", categories, key=category_key, placeholder="every category")
@@ -41,7 +43,7 @@ misroute = right.selectbox(
     ),
 )
 if (tuple(chosen), misroute) != (cfg.category, cfg.misroute):
-    common.update_config(category=tuple(chosen), misroute=misroute)
+    state.update_config(category=tuple(chosen), misroute=misroute)
 
 index = select_queries(result, exp.queries, chosen, misroute)
 st.markdown(
@@ -73,15 +75,15 @@ st.header("Probe a prompt")
 st.caption("Type any prompt: every strategy that can score an unseen prompt does; the others say why they cannot.")
 prompt = st.text_area(
     "Prompt",
-    key=common.seed("probe_prompt", st.session_state.get("lab_probe_prompt", "")),
+    key=state.seed("probe_prompt", st.session_state.get(state.PROBE_PROMPT_KEY, "")),
     height=100,
     placeholder="e.g. Where is my order #4411? It was due on Monday.",
 )
-st.session_state["lab_probe_prompt"] = prompt
+st.session_state[state.PROBE_PROMPT_KEY] = prompt
 if prompt.strip():
     from lab.present.prompt_probe import probe_prompt
 
-    classifier = common.probe_classifier(ctx)
+    classifier = caches.probe_classifier(ctx.key, ctx.experiment)
     rows = probe_prompt(prompt, exp, classifier, {strategy: thresholds})
     st.dataframe(
         [

@@ -1,4 +1,5 @@
-"""Rules of the house, checked on the source: lab/ never imports streamlit, no global random state; the Lab page starts light."""
+"""Rules of the house, checked on the source: imports point down the data flow, no circle, lab/ never imports
+streamlit, no global random state; the Lab page starts light."""
 
 import ast
 import subprocess
@@ -17,6 +18,118 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module.split(".")[0])
     return names
+
+
+# Which subpackages of lab/ each may import (besides itself and lab._lazy): the data flow, one way.
+ALLOWED = {
+    "core": set(),
+    "sources": {"core"},
+    "failures": {"core"},
+    "present": {"core", "sources", "failures"},
+    "live": {"core", "sources"},
+    "export": {"core", "sources", "failures", "present"},
+    "workshop": {"core", "sources", "failures", "present"},
+    "cli": {"core", "sources", "failures", "present", "live", "export", "workshop"},
+}
+
+
+def _lab_modules() -> dict[str, Path]:
+    """Every module under lab/ by dotted name (packages by their __init__)."""
+    out = {}
+    for path in (REPO / "lab").rglob("*.py"):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def _lab_imports(path: Path, module: str) -> set[str]:
+    """The lab modules `path` imports anywhere in it (function-level imports too), as dotted names."""
+    found: set[str] = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "lab")
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
+            if base.split(".")[0] == "lab":
+                found.add(base)
+                found.update(f"{base}.{a.name}" for a in node.names)
+    return found
+
+
+def _subpackage(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and not parts[1].startswith("_") else None
+
+
+def direction_violations(modules: dict[str, Path]) -> list[str]:
+    """Imports from one subpackage of lab/ into another that ALLOWED does not permit."""
+    bad = []
+    for module, path in modules.items():
+        here = _subpackage(module)
+        if here is None:
+            continue
+        for target in _lab_imports(path, module):
+            there = _subpackage(target)
+            if there is None or there == here or target not in modules and there not in ALLOWED:
+                continue
+            if there not in ALLOWED.get(here, set()):
+                bad.append(f"{module} imports {target} ({here} may import {sorted(ALLOWED.get(here, set()))})")
+    return bad
+
+
+def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
+    """Circles in the module import graph of lab/ (a package's lazy exports are not imports)."""
+    graph = {m: sorted(t for t in _lab_imports(p, m) if t in modules and t != m) for m, p in modules.items()}
+    cycles, state = [], dict.fromkeys(graph, 0)
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state[nxt] == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif state[nxt] == 0:
+                visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for node in graph:
+        if state[node] == 0:
+            visit(node, [node])
+    return cycles
+
+
+def test_imports_point_down_the_data_flow():
+    assert direction_violations(_lab_modules()) == []
+
+
+def test_there_is_no_circle_in_the_import_graph():
+    assert import_cycles(_lab_modules()) == []
+
+
+def test_every_subpackage_has_a_rule_and_a_curated_export_list():
+    for package in (REPO / "lab").iterdir():
+        if package.is_dir() and (package / "__init__.py").exists():
+            assert package.name in ALLOWED, f"lab/{package.name} has no rule in ALLOWED"
+            init = (package / "__init__.py").read_text(encoding="utf-8")
+            assert '"""' in init and "__all__" in init, f"lab/{package.name}/__init__.py lacks its docstring or __all__"
+
+
+def test_the_checks_would_catch_a_wrong_way_import_and_a_circle(tmp_path):
+    core, present = tmp_path / "lab" / "core", tmp_path / "lab" / "present"
+    core.mkdir(parents=True)
+    present.mkdir()
+    (core / "a.py").write_text("def f():\n    from lab.present.b import g\n")
+    (present / "b.py").write_text("from lab.core.a import f\n")
+    modules = {"lab.core.a": core / "a.py", "lab.present.b": present / "b.py"}
+    assert direction_violations(modules) == [
+        "lab.core.a imports lab.present.b (core may import [])",
+        "lab.core.a imports lab.present.b.g (core may import [])",
+    ]
+    assert import_cycles(modules) == [["lab.core.a", "lab.present.b", "lab.core.a"]]
 
 
 def test_nothing_under_lab_imports_streamlit():
@@ -63,30 +176,10 @@ def test_litellm_is_never_imported_at_module_level_in_lab():
 
 LAB_PAGE_PATH = """
 import sys
-import pages._common, lab.present.breakdown, lab.present.figures.frontier, lab.present.figures.estimates, lab.present.figures.routing, lab.present.figures.style, lab.present.kpis, lab.core.experiment
-from lab.present.breakdown import category_split
-from lab.core.experiment import build_experiment, run, signals_for, sweep_for, thresholds_for
-from lab.sources.loader import load_experiment
-from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
-from lab.present.figures.estimates import Estimate, estimate_figure
-from lab.present.figures.routing import category_split_figure, model_split_figure
-from lab.present.kpis import kpi_cards
-from lab.core.scenario import load_scenario
-from lab.core.sweep import sort_signals
+from pages._caches import first_lab_view
 
-exp = load_experiment(load_scenario("customer-support"))
-signals = signals_for(exp, "cascade")
-sweep = sweep_for(exp, signals, sorted_signals=sort_signals(signals, exp.queries))
-weak, strong, oracle = (run(exp, signals_for(exp, s), thresholds_for(exp, s))[1] for s in ("always-cheapest", "always-strongest", "oracle"))
-result, summary = run(exp, signals, thresholds_for(exp, "cascade"))
-kpi_cards(summary)
-anchors, curves, points = Anchors.of(exp.baselines, oracle), [Curve("cascade", "cascade", sweep)], [Point("now", "cascade", summary)]
-model_split_figure([("now", summary.call_share)], exp.model_names)
-category_split_figure([("now", category_split(result, exp.queries))], exp.model_names)
-estimate_figure([Estimate(n, s.quality, *s.quality_ci) for n, s in (("weak", weak), ("now", summary), ("strong", strong))], "q", "quality (0-1)")
-estimate_figure([Estimate(n, s.monthly_cost_usd, *s.monthly_cost_ci) for n, s in (("now", summary), ("strong", strong))], "c", "USD", money=True)
-frontier_figure(curves, anchors, points)
-sweep_figure(curves, anchors, points)
+view = first_lab_view()
+assert len(view.figures) == 6 and view.clean_cards
 print(sorted(m for m in ("pandas", "scipy", "sklearn") if m in sys.modules))
 """
 

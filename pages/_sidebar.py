@@ -1,186 +1,58 @@
-"""The pages' shared Streamlit glue: bounded caches over the engine, the shared widgets, URL state.
-
-Nothing here computes a metric: it reads widgets, calls lab functions (cached, bounded) and keeps
-the configuration (lab.present.urlstate.LabConfig) in this session's state and in the URL. Nothing mutable
-lives at module level: every user's state is in st.session_state.
+"""The shared sidebar: scenario, size and data directory, models and prices, strategy, thresholds and
+calibration, failure modes; and the start of every page. Reads widgets, calls the caches, keeps the
+configuration in pages._state; computes no metric.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from lab.core.errors import LabError
-from lab.core.experiment import Experiment, build_experiment, run, signals_for, sweep_for, thresholds_for
+from lab.core.experiment import run, thresholds_for
 from lab.core.metrics import Summary
 from lab.core.routing import Result
-from lab.core.scenario import ReplaySource, Scenario, builtin_scenarios, load_scenario
+from lab.core.scenario import ReplaySource, builtin_scenarios
 from lab.core.signals import Signals
 from lab.core.strategies import list_strategies
-from lab.core.sweep import Sweep, calibrate_thresholds, sort_signals
-from lab.failures.injection import inject
+from lab.core.sweep import calibrate_thresholds
 from lab.failures.registry import list_failures
 from lab.failures.world import World
-from lab.present.urlstate import DEFAULT_SCENARIO, LabConfig, from_query_params, to_query_params
-from lab.sources.loader import load_experiment
-
-UPLOAD_PREFIX = "upload:"
-CONFIG_KEY = "lab_config"
-CONTEXT_KEY = "lab_context"
-UPLOADS_KEY = "lab_uploads"
-PAGE_KEY = "lab_page"
-SIDEBAR_DONE_KEY = "lab_sidebar_done"
-PAGE_FILES_KEY = "lab_pages"
-UI_MAX_QUERIES = 1_000_000
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every page works on: the experiment, its cache key and the configuration."""
-
-    key: str
-    experiment: Experiment
-
-    @property
-    def scenario(self) -> Scenario:
-        """The scenario of the experiment."""
-        return self.experiment.scenario
-
-
-# --- caches (bounded; keyed by plain values, the experiment itself is not hashed) -----------------
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_scenario(name: str, mtime: float) -> Scenario:
-    """A built-in scenario, re-read when its file changes."""
-    return load_scenario(name)
-
-
-@st.cache_resource(max_entries=4, show_spinner="Building the experiment (queries, prices, baselines)...")
-def cached_experiment(name: str, n_queries: int | None, data_dir: str | None) -> Experiment:
-    """The experiment of a built-in scenario at a size, with its data directory."""
-    scenario = scenario_by_name(name)
-    if n_queries is not None and n_queries != getattr(scenario.source, "n_queries", None):
-        scenario = scenario.with_queries(n_queries)
-    return load_experiment(scenario, data_dir=data_dir or None)
-
-
-@st.cache_resource(max_entries=4, show_spinner="Reading the uploaded outcome log...")
-def cached_upload_experiment(digest: str, _scenario: Scenario, _queries) -> Experiment:
-    """The experiment of an uploaded outcome log (keyed by the file's SHA-256)."""
-    return build_experiment(_scenario, queries=_queries)
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def cached_signals(key: str, strategy: str, _experiment: Experiment) -> Signals:
-    """A strategy's signals on an experiment, computed once."""
-    return signals_for(_experiment, strategy)
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def cached_world(
-    key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals
-) -> World:
-    """The world after injecting failures into a strategy's signals."""
-    return inject(_experiment, _signals, dict(failures))
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def cached_sweep(
-    key: str, strategy: str, failures: tuple[tuple[str, float], ...], _experiment: Experiment, _signals: Signals
-) -> Sweep:
-    """A strategy's threshold sweep (clean when failures is empty)."""
-    if _signals.fixed_tier is None and not _signals.staged:
-        return sweep_for(_experiment, _signals, sorted_signals=sort_signals(_signals, _experiment.queries))
-    return sweep_for(_experiment, _signals)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_reference(key: str, strategy: str, _experiment: Experiment) -> Summary:
-    """The Summary of a fixed strategy (always-cheapest, always-strongest, oracle) on an experiment."""
-    signals = cached_signals(key, strategy, _experiment)
-    return run(_experiment, signals, thresholds_for(_experiment, strategy))[1]
-
-
-def experiment_key(name: str, n_queries: int | None, data_dir: str) -> str:
-    """The cache key of a built-in scenario's experiment at a size, with its data directory."""
-    return f"{name}|{n_queries}|{data_dir}"
-
-
-def warm_default() -> None:
-    """Fill the caches the default Lab page's first run reads (experiment, signals, sweep, baselines), and
-    import what its charts need. server.py calls this in a thread when the server starts; no session needed."""
-    data_dir = os.environ.get("ROUTING_LAB_DATA", "").strip()
-    experiment = cached_experiment(DEFAULT_SCENARIO, None, data_dir or None)
-    key = experiment_key(DEFAULT_SCENARIO, None, data_dir)
-    strategy = experiment.scenario.defaults.strategy
-    cached_sweep(key, strategy, (), experiment, cached_signals(key, strategy, experiment))
-    for reference in ("always-cheapest", "always-strongest", "oracle"):
-        cached_reference(key, reference, experiment)
-    import lab.present.breakdown  # noqa: F401 (the Lab page's)
-    from lab.present.figures.style import build
-
-    build(
-        [{"type": "bar", "x": [1]}, {"type": "scatter", "x": [1]}], {}, "warm-up"
-    )  # plotly imports its trace classes on first use
-
-
-def scenario_by_name(name: str) -> Scenario:
-    """A built-in scenario by name (cached, re-read when its file changes)."""
-    files = builtin_scenarios()
-    if name not in files:
-        raise LabError(f"unknown scenario '{name}'; built-in: {', '.join(files)}")
-    return cached_scenario(name, files[name].stat().st_mtime)
-
-
-# --- configuration and URL --------------------------------------------------------------------
-
-
-def config() -> LabConfig:
-    """This session's configuration (read from the URL on the session's first run)."""
-    if CONFIG_KEY not in st.session_state:
-        params = {key: st.query_params.get_all(key) for key in st.query_params}
-        cfg, problems = from_query_params(params)
-        st.session_state[CONFIG_KEY] = cfg
-        st.session_state["lab_url_problems"] = problems
-    return st.session_state[CONFIG_KEY]
-
-
-def update_config(**changes) -> LabConfig:
-    """Change the configuration and write it to the URL (only when the URL differs)."""
-    cfg = config().model_copy(update=changes)
-    cfg = LabConfig.model_validate(cfg.model_dump())
-    st.session_state[CONFIG_KEY] = cfg
-    desired = {k: v if isinstance(v, list) else [v] for k, v in to_query_params(cfg).items()}
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if desired != current:
-        st.query_params.from_dict(desired)
-    return cfg
-
-
-def wkey(name: str) -> str:
-    """A widget key scoped to the current page: after a page switch every widget is seeded afresh from the configuration."""
-    return f"{st.session_state.get(PAGE_KEY, '')}/{name}"
-
-
-def seed(name: str, value) -> str:
-    """Give a widget its starting value (from the configuration) unless it already has one; returns its key."""
-    key = wkey(name)
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return key
-
-
-def data_dir_setting() -> str:
-    """The data directory for replayed public data: the app's setting, else $ROUTING_LAB_DATA."""
-    return str(st.session_state.get("lab_data_dir", os.environ.get("ROUTING_LAB_DATA", ""))).strip()
-
+from lab.present.urlstate import DEFAULT_SCENARIO
+from pages._caches import (
+    cached_experiment,
+    cached_signals,
+    cached_upload_experiment,
+    cached_world,
+    experiment_key,
+    scenario_by_name,
+)
+from pages._state import (
+    ACHIEVED_KEY,
+    CONTEXT_ERROR_KEY,
+    CONTEXT_KEY,
+    DATA_DIR_KEY,
+    DOWNLOAD_BUTTON_KEY,
+    PAGE_KEY,
+    SCENARIO_WARNED_KEY,
+    SIDEBAR_DONE_KEY,
+    UPLOAD_PREFIX,
+    URL_PROBLEMS_KEY,
+    Context,
+    config,
+    data_dir_setting,
+    seed,
+    show_url_problems,
+    update_config,
+    uploads,
+    wkey,
+)
 
 # --- the shared sidebar: scenario and models ----------------------------------------------------
+
+UI_MAX_QUERIES = 1_000_000  # the size control's upper bound
 
 
 def _scenario_label(name: str) -> str:
@@ -194,39 +66,20 @@ def _scenario_label(name: str) -> str:
     return f"{name} ({kind})"
 
 
-def uploads() -> dict[str, dict]:
-    """This session's uploaded outcome logs: name -> {digest, scenario, queries}."""
-    if UPLOADS_KEY not in st.session_state:
-        st.session_state[UPLOADS_KEY] = {}
-    return st.session_state[UPLOADS_KEY]
-
-
-def add_upload(name: str, scenario: Scenario, queries) -> str:
-    """Keep an uploaded log in this session and select it; returns its scenario option."""
-    # the cache key covers the outcomes and the scenario (prices entered differ between people uploading one file)
-    digest = hashlib.sha256(
-        np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes() + scenario.model_dump_json().encode()
-    ).hexdigest()
-    uploads()[name] = {"digest": digest, "scenario": scenario, "queries": queries}
-    option = UPLOAD_PREFIX + name
-    update_config(scenario=option, queries=None, strategy=None, thresholds=None)
-    return option
-
-
 def scenario_sidebar() -> Context | None:
     """Scenario picker, size, data directory and the models with their prices; the experiment or None (message shown)."""
     cfg = config()
     names = list(builtin_scenarios())
     options = names + [UPLOAD_PREFIX + name for name in uploads()]
     fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
-    if cfg.scenario not in options and "lab_scenario_warned" not in st.session_state:
-        st.session_state["lab_scenario_warned"] = True
+    if cfg.scenario not in options and SCENARIO_WARNED_KEY not in st.session_state:
+        st.session_state[SCENARIO_WARNED_KEY] = True
         kept = (
             "uploads stay in the browser session that made them"
             if cfg.scenario.startswith(UPLOAD_PREFIX)
             else f"built-in: {', '.join(names)}"
         )
-        st.session_state.setdefault("lab_url_problems", []).append(
+        st.session_state.setdefault(URL_PROBLEMS_KEY, []).append(
             f"scenario '{cfg.scenario}' is not available here ({kept}); showing {fallback}"
         )
     scenario_key = seed("scenario", cfg.scenario if cfg.scenario in options else fallback)
@@ -266,7 +119,7 @@ def scenario_sidebar() -> Context | None:
                 else:
                     st.caption("Replayed data: the number of queries is fixed by the data set.")
             dir_key = seed("data_dir", data_dir_setting())
-            st.session_state["lab_data_dir"] = st.text_input(
+            st.session_state[DATA_DIR_KEY] = st.text_input(
                 "Data directory (replayed public data)",
                 key=dir_key,
                 help="A folder holding routellm/ and routerarena/; defaults to $ROUTING_LAB_DATA.",
@@ -282,14 +135,14 @@ def scenario_sidebar() -> Context | None:
             key = experiment_key(choice, n_queries, data_dir)
     except LabError as exc:
         st.session_state[CONTEXT_KEY] = None
-        st.session_state["lab_context_error"] = str(exc)
+        st.session_state[CONTEXT_ERROR_KEY] = str(exc)
         return None
     if cfg.scenario != choice or cfg.queries != n_queries:
         update_config(scenario=choice, queries=n_queries)
     ctx = Context(key=key, experiment=experiment)
     models_sidebar(ctx)
     st.session_state[CONTEXT_KEY] = ctx
-    st.session_state["lab_context_error"] = None
+    st.session_state[CONTEXT_ERROR_KEY] = None
     return ctx
 
 
@@ -327,7 +180,7 @@ def context() -> Context:
     """The experiment chosen in the sidebar; stops the page with the reason when there is none."""
     ctx = st.session_state.get(CONTEXT_KEY)
     if ctx is None:
-        problem = st.session_state.get("lab_context_error")
+        problem = st.session_state.get(CONTEXT_ERROR_KEY)
         st.error(problem or "No scenario loaded: pick one in the sidebar.", icon=":material/error:")
         if problem and "routing-lab data download" in problem:
             offer_download()
@@ -345,7 +198,7 @@ def offer_download() -> None:
         f"upstream commits, check each file's sha256 and keep them in {target.path} ({target.origin}).",
         icon=":material/download:",
     )
-    if st.button("Download the public data", key="lab_download_data"):
+    if st.button("Download the public data", key=DOWNLOAD_BUTTON_KEY):
         with st.status("Downloading ...", expanded=True) as box:
             try:
                 report = download(data_dir_setting() or None, progress=box.write)
@@ -356,13 +209,6 @@ def offer_download() -> None:
             box.update(label=f"Downloaded {len(report.fetched)} file(s) into {report.data_dir}", state="complete")
         cached_experiment.clear()
         st.rerun()
-
-
-def show_url_problems() -> None:
-    """Say once which URL parameters were ignored and why."""
-    problems = st.session_state.pop("lab_url_problems", None)
-    for problem in problems or []:
-        st.warning(problem, icon=":material/link_off:")
 
 
 # --- routing controls: strategy, thresholds, calibration, failures -------------------------------
@@ -416,7 +262,7 @@ def _calibrate(ctx: Context, strategy: str, sig: Signals) -> None:
     thresholds, achieved = calibrate_thresholds(sig, ctx.experiment.queries, target)
     for key, value in zip(_threshold_keys(ctx, strategy), thresholds):
         st.session_state[key] = float(np.clip(value, 0.0, 1.0))
-    st.session_state[f"lab_achieved:{ctx.key}:{strategy}"] = (target, achieved)
+    st.session_state[f"{ACHIEVED_KEY}:{ctx.key}:{strategy}"] = (target, achieved)
     update_config(target_share=target)
 
 
@@ -494,7 +340,7 @@ def calibrate_controls(ctx: Context, strategy: str, sig: Signals, where=None) ->
             args=(ctx, strategy, sig),
             width="stretch",
         )
-        achieved = st.session_state.get(f"lab_achieved:{ctx.key}:{strategy}")
+        achieved = st.session_state.get(f"{ACHIEVED_KEY}:{ctx.key}:{strategy}")
         if achieved is not None:
             st.caption(f"Target {achieved[0]:.0%} strong calls; achieved {achieved[1]:.1%}.")
 
@@ -568,27 +414,3 @@ def world(ctx: Context, strategy: str, sig: Signals, failures: dict[str, float])
     except LabError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()
-
-
-@st.cache_resource(max_entries=4, show_spinner="Training the classifier on this query set...")
-def _cached_probe_classifier(key: str, _experiment: Experiment):
-    from lab.core.classifier import fit_on_queries
-    from lab.core.strategies import strategy_rng
-
-    knobs = _experiment.scenario.signals.classifier
-    return fit_on_queries(
-        _experiment.queries,
-        knobs.regularisation_c,
-        knobs.max_train_queries,
-        strategy_rng(_experiment.scenario.seed, "probe"),
-    )
-
-
-def probe_classifier(ctx: Context):
-    """A classifier fitted on the whole query set (or the scenario's own), for probing typed prompts; None if untrainable."""
-    if ctx.experiment.classifier is not None:
-        return ctx.experiment.classifier
-    try:
-        return _cached_probe_classifier(ctx.key, ctx.experiment)
-    except LabError:
-        return None
