@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -183,7 +184,7 @@ def sweep_payload(args: argparse.Namespace) -> dict:
             "strong_share": float(s),
             "quality": float(q),
             "cost_per_query_usd": float(c),
-            "pgr": None if q != q else float(g),
+            "pgr": float(g),
         }
         for th, s, q, c, g in zip(
             result.thresholds, result.strong_share, result.quality, result.cost_per_query_usd, result.pgr
@@ -200,6 +201,22 @@ def sweep_payload(args: argparse.Namespace) -> dict:
     }
 
 
+def strict_json(value):
+    """`value` with every non-finite float (an undefined figure: PGR where the quality gap is 0) as None."""
+    if isinstance(value, dict):
+        return {key: strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_json(payload: dict) -> str:
+    """The CLI's JSON: always valid JSON (null where a figure is undefined, never a bare NaN)."""
+    return json.dumps(strict_json(payload), indent=2, allow_nan=False)
+
+
 def _print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
@@ -212,7 +229,7 @@ def _fmt_ci(ci: tuple[float, float], fmt: str) -> str:
 
 def _show_simulate(payload: dict, fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps(payload, indent=2))
+        print(to_json(payload))
         return
     rows = [
         ("scenario", payload["scenario"]),
@@ -249,7 +266,7 @@ def _show_simulate(payload: dict, fmt: str) -> None:
 
 def _show_sweep(payload: dict, fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps(payload, indent=2))
+        print(to_json(payload))
         return
     if fmt == "csv":
         print("threshold,strong_share,quality,cost_per_query_usd,pgr")

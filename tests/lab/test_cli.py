@@ -3,6 +3,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,48 @@ def test_bad_files_exit_nonzero_without_a_traceback(tmp_path):
         assert proc.returncode != 0
         assert expected in proc.stderr and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def _strict_loads(text: str):
+    """json.loads that refuses NaN and Infinity (what a strict parser, e.g. JavaScript's JSON.parse, does)."""
+
+    def refuse(constant: str):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_output_is_strict_json_with_null_where_a_figure_is_undefined(tmp_path, capsys):
+    # both models answer every query equally well: the quality gap is 0, so PGR is undefined at every point
+    log = tmp_path / "tie.csv"
+    rows = ["text,quality:gpt-4o-mini,quality:gpt-4o"] + [f"question {i},{i % 2},{i % 2}" for i in range(40)]
+    log.write_text("\n".join(rows) + "\n")
+    scenario = tmp_path / "tie.yaml"
+    assert main(["import", "outcomes", str(log), "-o", str(scenario)]) == 0
+    capsys.readouterr()
+    for argv in (
+        ["sweep", "--scenario", str(scenario), "--strategy", "length", "--points", "5", "--format", "json"],
+        ["simulate", "--scenario", str(scenario), "--strategy", "length", "--format", "json"],
+        [
+            "simulate",
+            "--scenario",
+            str(scenario),
+            "--strategy",
+            "length",
+            "--inject",
+            "traffic-drift=0.5",
+            "--format",
+            "json",
+        ],
+    ):
+        assert main(argv) == 0
+        payload = _strict_loads(capsys.readouterr().out)
+        if argv[0] == "sweep":
+            assert [point["pgr"] for point in payload["points"]] == [None] * 5
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "cli_golden").glob("*.json")), ids=lambda p: p.stem)
+def test_every_recorded_json_output_parses_strictly(path):
+    case = json.loads(path.read_text(encoding="utf-8"))
+    if "--format" in case["argv"] and case["argv"][case["argv"].index("--format") + 1] == "json":
+        _strict_loads(case["stdout"])
