@@ -2,14 +2,17 @@
 
 Beyond `streamlit run app.py` it serves the plotly.js the Lab page's live charts redraw with, and fills
 the caches of the Lab page's first view as the server starts. Every Streamlit internal this relies on
-is in pages/_streamlit_internals.py. Run: `streamlit run server.py`.
+is in pages/_streamlit_internals.py; Streamlit finds the app by reading this file for the literal
+`app = st.App(...)` below (coupling 7 there), so keep it literal. Run: `streamlit run server.py`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pages._caches import first_lab_view
-from pages._streamlit_internals import make_app
+import streamlit as st
 
-app = make_app(Path(__file__).resolve().parent / "app.py", warm=first_lab_view)
+from pages._caches import first_lab_view
+from pages._streamlit_internals import app_options
+
+app = st.App(Path(__file__).resolve().parent / "app.py", **app_options(warm=first_lab_view))

@@ -11,9 +11,8 @@ import math
 import sys
 from pathlib import Path
 
+from lab._paths import SERVER_FILE  # st.App around app.py (the checkout's, or the installed copy)
 from lab.core.errors import LabError
-
-SERVER_FILE = Path(__file__).resolve().parents[1] / "server.py"  # st.App around app.py
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,6 +18,9 @@ coupling, when a Streamlit upgrade moves or removes what it relies on (streamlit
 6. The warm-up: as the server starts (st.App's lifespan hook, after Streamlit's runtime has started
    and before the port accepts connections), a thread fills the caches of the Lab page's first view,
    so the first session waits for that entry (Streamlit's per-key cache locks) instead of building it.
+7. App discovery: `streamlit run server.py` serves an ASGI app only when it finds, by reading the file's
+   source (streamlit.web.server.app_discovery), a literal `app = st.App(...)` assignment. server.py keeps
+   that call literal and takes its arguments from `app_options`.
 """
 
 from __future__ import annotations
@@ -29,10 +32,8 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -120,11 +121,15 @@ def warm_up_lifespan(warm: Callable[[], object]):
     return lifespan
 
 
-def make_app(script: Path, warm: Callable[[], object]) -> Any:
-    """The ASGI app: app.py with the plotly.js route, the preload header and the warm-up (coupling 2)."""
-    os.environ[PLOTLY_JS_ENV] = PLOTLY_JS_ROUTE  # tells the pages the live charts' plotly.js is served here
+def app_options(warm: Callable[[], object]) -> dict[str, Any]:
+    """st.App's arguments: the plotly.js routes, the preload header and the warm-up (couplings 2-6).
+
+    Also tells the pages that plotly.js is served here, and that st.navigation declares the pages."""
+    os.environ[PLOTLY_JS_ENV] = PLOTLY_JS_ROUTE
     declare_pages_by_navigation()
     quiet_warm_up_logs()
-    return st.App(
-        script, routes=plotly_js_routes(), middleware=[Middleware(PreloadPlotly)], lifespan=warm_up_lifespan(warm)
-    )
+    return {
+        "routes": plotly_js_routes(),
+        "middleware": [Middleware(PreloadPlotly)],
+        "lifespan": warm_up_lifespan(warm),
+    }

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lab import _paths as paths
 from lab.core.errors import LabError
 from lab.core.models import ModelSpec
 
@@ -31,7 +32,7 @@ TextFamily = Literal[
 ]
 
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = paths.SCENARIO_DIR
 
 
 class _Strict(BaseModel):

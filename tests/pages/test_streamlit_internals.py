@@ -82,10 +82,15 @@ def test_coupling_6_the_lifespan_starts_the_warm_up_in_its_thread_and_does_not_w
     release.set()
 
 
-def test_the_app_is_an_st_app_around_app_py(monkeypatch):
+def test_coupling_7_streamlit_discovers_server_py_as_an_st_app(monkeypatch):
     from pathlib import Path
 
-    monkeypatch.setenv("ROUTING_LAB_PLOTLY_JS", "")  # make_app sets it; monkeypatch restores it after
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(__file__).resolve().parents[2] / "server.py")
+    assert found.is_asgi_app and found.import_string == "server:app", (
+        "streamlit run server.py would run it as a plain script: no plotly.js route, no warm-up"
+    )
+    monkeypatch.setenv("ROUTING_LAB_PLOTLY_JS", "")  # app_options sets it; monkeypatch restores it after
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
-    app = internals.make_app(Path("app.py"), warm=lambda: None)
-    assert isinstance(app, st.App)
+    assert isinstance(st.App(Path("app.py"), **internals.app_options(warm=lambda: None)), st.App)
