@@ -89,7 +89,7 @@ def _import(args: argparse.Namespace) -> None:
     except OSError as exc:
         raise LabError(f"cannot write {out} ({exc.strerror or exc.__class__.__name__})") from None
     print("\n".join(imported.summary()))
-    data_dir = f" --data-dir {args.path}" if imported.scenario.source.path is None else ""
+    data_dir = f" --data-dir {args.path}" if imported.scenario.replay.path is None else ""
     print(f"wrote {out}: run `routing-lab simulate --scenario {out}{data_dir}`")
 
 

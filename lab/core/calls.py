@@ -19,14 +19,14 @@ class CallTable:
     recorded_cost: bool  # True where the source's recorded USD cost is used
 
 
-def call_cost_usd(prompt_tokens: np.ndarray, output_tokens: np.ndarray, spec: ModelSpec) -> np.ndarray:
+def call_cost_usd(prompt_tokens: np.ndarray | float, output_tokens: np.ndarray | float, spec: ModelSpec) -> np.ndarray:
     """USD of calls with these token counts: input tokens x input price + output tokens x output price."""
-    return prompt_tokens * spec.input_usd_per_token + output_tokens * spec.output_usd_per_token
+    return np.asarray(prompt_tokens * spec.input_usd_per_token + output_tokens * spec.output_usd_per_token)
 
 
-def call_latency_ms(output_tokens: np.ndarray, spec: ModelSpec) -> np.ndarray:
+def call_latency_ms(output_tokens: np.ndarray | float, spec: ModelSpec) -> np.ndarray:
     """Time of calls producing these many tokens: time to first token + tokens / speed."""
-    return spec.ttft_ms + output_tokens * (1000.0 / spec.tokens_per_s)
+    return np.asarray(spec.ttft_ms + output_tokens * (1000.0 / spec.tokens_per_s))
 
 
 def price_calls(queries: QuerySet, models: list[ModelSpec], use_recorded_cost: bool = True) -> CallTable:
@@ -37,7 +37,10 @@ def price_calls(queries: QuerySet, models: list[ModelSpec], use_recorded_cost: b
     price_in = np.array([spec.input_usd_per_token for spec in models])[None, :]
     price_out = np.array([spec.output_usd_per_token for spec in models])[None, :]
     recorded = use_recorded_cost and queries.cost_usd is not None
-    cost = queries.cost_usd.astype(np.float64) if recorded else prompt * price_in + queries.output_tokens * price_out
+    if queries.cost_usd is not None and use_recorded_cost:
+        cost = queries.cost_usd.astype(np.float64)
+    else:
+        cost = prompt * price_in + queries.output_tokens * price_out
     ttft = np.array([spec.ttft_ms for spec in models])[None, :]
     per_token_ms = np.array([1000.0 / spec.tokens_per_s for spec in models])[None, :]
     latency = ttft + queries.output_tokens * per_token_ms

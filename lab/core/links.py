@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -32,14 +33,22 @@ def _floats(x: ArrayLike) -> np.ndarray:
     return arr if arr.dtype in (np.float32, np.float64) else arr.astype(np.float64)
 
 
-def sigmoid(x: ArrayLike) -> np.ndarray | np.floating:
+@overload
+def sigmoid(x: float) -> float: ...
+@overload
+def sigmoid(x: np.ndarray) -> np.ndarray: ...
+def sigmoid(x: ArrayLike) -> np.ndarray | float:
     """1 / (1 + exp(-x)) (scipy's expit), from exp(-|x|) so it never overflows."""
     x = _floats(x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))[()]
 
 
-def logit(p: ArrayLike) -> np.ndarray | np.floating:
+@overload
+def logit(p: float) -> float: ...
+@overload
+def logit(p: np.ndarray) -> np.ndarray: ...
+def logit(p: ArrayLike) -> np.ndarray | float:
     """log(p / (1 - p)) (scipy's logit); near p = 1/2 as log1p(2p - 1) - log1p(1 - 2p), exact to the last bits there."""
     p = _floats(p)
     with np.errstate(divide="ignore", invalid="ignore"):  # 0 -> -inf, 1 -> inf, outside [0, 1] -> nan, as scipy
@@ -49,7 +58,11 @@ def logit(p: ArrayLike) -> np.ndarray | np.floating:
     return np.where((p < 0.3) | (p > 0.65), plain, centred)[()]
 
 
-def normal_cdf(x: ArrayLike) -> np.ndarray | np.floating:
+@overload
+def normal_cdf(x: float) -> float: ...
+@overload
+def normal_cdf(x: np.ndarray) -> np.ndarray: ...
+def normal_cdf(x: ArrayLike) -> np.ndarray | float:
     """Phi(x), the standard normal CDF (scipy's ndtr), vectorised: a series near 0, a continued fraction in the tails."""
     arr = _floats(x)
     x64 = arr.astype(np.float64, copy=False)

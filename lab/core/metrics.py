@@ -112,7 +112,8 @@ def latency_quantiles(
         ranks = tuple(int(min(n - 1, max(0, round(r)))) for r in (n * p - 0.5, n * p - half - 1, n * p + half))
         low, high = min(ranks), max(ranks)
         window = order_statistics(values, low, high)
-        out[p] = tuple(float(window[r - low]) for r in ranks)
+        point, low_value, high_value = (float(window[r - low]) for r in ranks)
+        out[p] = (point, low_value, high_value)
     return out
 
 
@@ -165,6 +166,7 @@ def summarize(
     base_cost = baselines.mean_cost_strong_usd
 
     boot_q, boot_cost = boot[:, 0], boot[:, 1]
+    cost_ci = interval(boot_cost)
     strong = strong_replicates if strong_replicates is not None else baseline_replicates(baselines, plan)
     boot_q_strong, boot_base_cost = strong[:, 0], strong[:, 1]
     monthly = queries_per_day * DAYS_PER_MONTH
@@ -187,10 +189,10 @@ def summarize(
         calls_per_query={name: float(c) for name, c in zip(model_names, calls_per_query(result, m))},
         strong_share=float(shares[-1]),
         cost_per_query_usd=cost,
-        cost_per_query_ci=interval(boot_cost),
+        cost_per_query_ci=cost_ci,
         cost_per_1k_usd=cost * 1000,
         monthly_cost_usd=cost * monthly,
-        monthly_cost_ci=tuple(v * monthly for v in interval(boot_cost)),
+        monthly_cost_ci=(cost_ci[0] * monthly, cost_ci[1] * monthly),
         baseline_monthly_cost_usd=base_cost * monthly,
         savings=1 - cost / base_cost if base_cost > 0 else 0.0,
         savings_ci=interval(savings_boot),

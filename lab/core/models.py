@@ -14,8 +14,9 @@ class ModelSpec(BaseModel):
 
     key: str = Field(description="litellm model key, e.g. gpt-4o-mini")
     label: str | None = Field(default=None, description="name shown in charts; defaults to the key")
-    input_usd_per_token: float | None = Field(default=None, ge=0)
-    output_usd_per_token: float | None = Field(default=None, ge=0)
+    # None until validated: an unstated price is read from litellm's map (typed float: after validation it is one)
+    input_usd_per_token: float = Field(default=None, ge=0)  # type: ignore[assignment]
+    output_usd_per_token: float = Field(default=None, ge=0)  # type: ignore[assignment]
     price_source: str | None = Field(default=None, description="where the prices come from")
     ttft_ms: float = Field(default=400.0, gt=0, description="time to first token")
     tokens_per_s: float = Field(default=80.0, gt=0, description="output tokens per second")

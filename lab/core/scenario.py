@@ -192,6 +192,13 @@ class Scenario(_Strict):
             raise ValueError(f"defaults.thresholds needs {len(self.models) - 1} values (one per tier boundary)")
         return self
 
+    @property
+    def replay(self) -> ReplaySource:
+        """The source of a replay scenario; a synthetic one is an error saying so."""
+        if not isinstance(self.source, ReplaySource):
+            raise LabError(f"scenario '{self.name}' generates synthetic queries; it replays no recorded data")
+        return self.source
+
     def with_queries(self, n_queries: int) -> Scenario:
         """A copy with another number of synthetic queries."""
         if not isinstance(self.source, SyntheticSource):

@@ -110,7 +110,9 @@ def default_thresholds(n_models: int) -> list[float]:
     return [k / n_models for k in range(1, n_models)]
 
 
-def _single_call_paths(calls: CallTable, extra_cost: np.ndarray | float = 0.0, extra_ms: np.ndarray | float = 0.0):
+def _single_call_paths(
+    calls: CallTable, extra_cost: np.ndarray | float = 0.0, extra_ms: np.ndarray | float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     extra_cost = np.asarray(extra_cost, dtype=float).reshape(-1, 1) if np.ndim(extra_cost) else extra_cost
     extra_ms = np.asarray(extra_ms, dtype=float).reshape(-1, 1) if np.ndim(extra_ms) else extra_ms
     return calls.cost_usd + extra_cost, calls.latency_ms + extra_ms

@@ -102,7 +102,7 @@ def sweep(
         ss = sorted_signals if sorted_signals is not None else sort_signals(signals, queries)
         thresholds = threshold_path(ss.scores, shares, m)
         quality, cost, strong = evaluate_sorted(ss, thresholds)
-    gains = pgr(quality, baselines.mean_quality_weak, baselines.mean_quality_strong)
+    gains = np.asarray(pgr(quality, baselines.mean_quality_weak, baselines.mean_quality_strong), dtype=float)
     return Sweep(
         thresholds=thresholds,
         strong_share=strong,

@@ -28,8 +28,8 @@ class Comparison:
     injected_result: Result
     delta: dict
     notes: tuple[str, ...]
-    world: World | None = None  # the injected world the run came from
-    clean_world: World | None = None  # the clean world (experiment and signals) it is compared with
+    world: World  # the injected world the run came from
+    clean_world: World  # the clean world (experiment and signals) it is compared with
 
 
 def payload_difference(a, b):
@@ -92,6 +92,7 @@ def compare(
     injected_result, injected = run(world.experiment, world.signals, injected_thresholds)
     delta = delta_of(clean, injected, clean_result, injected_result, clean_world, world)
     tuned = any(get_failure(name).retunes and sev > 0 for name, sev in failures.items())
+    extra: tuple[str, ...]
     if retune:
         extra = (
             f"thresholds tuned to retain {TUNING_TARGET_RETAINED:.0%} of always-strongest quality as each run measures it",
@@ -103,7 +104,7 @@ def compare(
         )
     else:
         extra = ()
-    notes = world.notes + extra
+    notes = (*world.notes, *extra)
     return Comparison(clean, injected, clean_result, injected_result, delta, notes, world, clean_world)
 
 

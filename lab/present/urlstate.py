@@ -9,8 +9,8 @@ caller to check against what is available.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -109,7 +109,7 @@ def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
-_KEYS: dict[str, tuple[str, object, object, str]] = {
+_KEYS: dict[str, tuple[str, Callable[[list[str]], Any], Callable[[Any], str | list[str]], str]] = {
     "scenario": ("scenario", lambda v: v[-1], lambda x: x, "a scenario name"),
     "n": ("queries", lambda v: int(v[-1]), str, f"a whole number of queries from 10 to {MAX_QUERIES:,}"),
     "strategy": ("strategy", lambda v: v[-1], lambda x: x, "a strategy name"),

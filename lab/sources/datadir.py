@@ -174,7 +174,8 @@ def download(
     fetch = fetch or _fetch_url
     where, report = status(data_dir, sets)
     expected = manifest()
-    fetched, kept = [], []
+    fetched: list[str] = []
+    kept: list[str] = []
     for item in report:
         if item.state == "ok":
             kept.append(item.path)

@@ -56,7 +56,7 @@ def estimate_figure(
         hovertemplate="%{x}: %{text}<br>95% interval %{customdata[0]} to %{customdata[1]}<extra></extra>",
         showlegend=False,
     )
-    yaxis = dict(title=dict(text=axis_title), rangemode="tozero")
+    yaxis: dict[str, object] = dict(title=dict(text=axis_title), rangemode="tozero")
     if money:
         yaxis.update(tickprefix="$", tickformat=",.0f")
     if y_range is not None:

@@ -8,6 +8,7 @@ random routing yields in expectation); the oracle is the hindsight upper bound.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -69,7 +70,7 @@ def frontier_figure(
     """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating points."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
-    data = [
+    data: list[dict[str, Any]] = [
         dict(
             type="scatter",
             x=[weak[0], strong[0]],
@@ -191,7 +192,7 @@ def frontier_figure(
 
 def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> go.Figure:
     """Quality retained and savings (both % of always-strongest) against the share of calls to the strongest model."""
-    data = []
+    data: list[dict[str, Any]] = []
     for curve in curves:
         share = curve.sweep.strong_share * 100
         with np.errstate(divide="ignore", invalid="ignore"):

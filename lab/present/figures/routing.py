@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -21,7 +23,7 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
     """Stacked bars, one per run (clean, with failures): the share of queries each model serves."""
     colours = model_colours(model_names)
     labels = [label for label, _ in runs]
-    data = []
+    data: list[dict[str, Any]] = []
     for model in model_names:
         shares = [share.get(model, 0.0) * 100 for _, share in runs]
         data.append(
@@ -43,7 +45,7 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
             )
         )
     wrapped = [wrap(label, 22) for label in labels]
-    layout = dict(
+    layout: dict[str, Any] = dict(
         barmode="stack",
         legend=dict(traceorder="normal"),
         xaxis=dict(title=dict(text="share of queries served (%)"), range=[0, 100.5], ticksuffix="%", dtick=20),
@@ -78,7 +80,8 @@ def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tu
     order = [first.categories[k] for k in escalated]
     gap = 0.1  # room between the panels for the first one's "100%" tick
     width = (1 - gap * (len(runs) - 1)) / len(runs)
-    data, layout = [], dict(barmode="stack")
+    data: list[dict[str, Any]] = []
+    layout: dict[str, Any] = dict(barmode="stack")
     for col, (label, split) in enumerate(runs):
         suffix = "" if col == 0 else str(col + 1)
         share, n_served = _rows_in(split, order)

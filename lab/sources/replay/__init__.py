@@ -92,7 +92,7 @@ def same_model(key: str, recorded: str) -> bool:
 
 def source_models(scenario: Scenario, table: OutcomeTable) -> tuple[str, ...]:
     """The recorded models a scenario replays, cheapest first, one per scenario model."""
-    names = tuple(scenario.source.source_models) if scenario.source.source_models else mean_cost_order(table)
+    names = tuple(scenario.replay.source_models) if scenario.replay.source_models else mean_cost_order(table)
     if len(names) != len(scenario.models):
         raise LabError(
             f"scenario '{scenario.name}' has {len(scenario.models)} models but replays {len(names)} recorded ones "
@@ -134,7 +134,7 @@ def _cached_queries(
 
 def replay_queries(scenario: Scenario, data_dir: str | Path | None = None) -> QuerySet:
     """The QuerySet a replay scenario names: recorded outcomes of its source models, priced by its models."""
-    source = scenario.source
+    source = scenario.replay
     table = load_table(source.format, source.path, data_dir)
     names = source_models(scenario, table)
     typical = {}
@@ -172,7 +172,7 @@ def _trained_classifier(
 def load_replay(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
     """The replayed QuerySet, and a classifier trained on source.train_format where the scenario asks for one."""
     queries = replay_queries(scenario, data_dir)
-    train_format = scenario.source.train_format
+    train_format = scenario.replay.train_format
     if train_format is None:
         return queries, None
     knobs = scenario.signals.classifier

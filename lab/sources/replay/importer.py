@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import yaml
@@ -17,7 +18,7 @@ import yaml
 from lab.core.errors import LabError
 from lab.core.pricing import closest_model_keys, litellm_version, token_prices_usd
 from lab.core.queryset import QuerySet
-from lab.core.scenario import Scenario, builtin_scenarios, load_scenario, parse_scenario
+from lab.core.scenario import ReplayFormat, Scenario, builtin_scenarios, load_scenario, parse_scenario
 from lab.sources.outcomes import DEFAULT_OUTPUT_TOKENS, OutcomeTable, mean_cost_order, to_queryset
 from lab.sources.replay import FILE_FORMATS, PUBLIC_SETS, load_table
 
@@ -83,7 +84,7 @@ def _file_scenario(fmt: str, file: Path, table: OutcomeTable) -> tuple[QuerySet,
         recorded_lengths |= answered
     typical = {name: DEFAULT_OUTPUT_TOKENS for name, known in zip(names, recorded_lengths) if not known}
     queries = to_queryset(table, names, typical_output_tokens=typical, default_output_tokens=DEFAULT_OUTPUT_TOKENS)
-    source = {"kind": "replay", "format": fmt, "path": str(file), "source_models": list(names)}
+    source: dict[str, object] = {"kind": "replay", "format": fmt, "path": str(file), "source_models": list(names)}
     if typical:
         source["typical_output_tokens"] = typical
     stem = file.stem.lower().replace(" ", "-")
@@ -103,23 +104,24 @@ def import_source(fmt: str, path: str | Path) -> Imported:
     """Read a source in `fmt` at `path` (a data directory for public sets, else a file) and the scenario replaying it."""
     if fmt not in IMPORT_FORMATS:
         raise LabError(f"unknown format '{fmt}'; known: {', '.join(IMPORT_FORMATS)}")
+    known = cast(ReplayFormat, fmt)
     location = Path(path).expanduser()
     if fmt in PUBLIC_SETS:
         if not location.is_dir():
             raise LabError(
                 f"{location}: for '{fmt}' give the data directory (the folder holding routellm/ and routerarena/)"
             )
-        table = load_table(fmt, None, location)
+        table = load_table(known, None, location)
         builtin = load_scenario(fmt) if fmt in builtin_scenarios() else None
         if builtin is None:
             raise LabError(f"no built-in scenario for '{fmt}'")
-        names = tuple(builtin.source.source_models or mean_cost_order(table))
-        typical = {k: float(v) for k, v in builtin.source.typical_output_tokens.items()}
+        names = tuple(builtin.replay.source_models or mean_cost_order(table))
+        typical = {k: float(v) for k, v in builtin.replay.typical_output_tokens.items()}
         queries = to_queryset(table, names, typical_output_tokens=typical, token_model_key=builtin.models[-1].key)
         data = builtin.model_dump(mode="json", exclude_none=True)
         header = f"# Replays the public set '{fmt}' from the data directory: run with --data-dir {location.resolve()}\n"
     else:
-        table = load_table(fmt, location)
+        table = load_table(known, location)
         queries, data = _file_scenario(fmt, location.resolve(), table)
         header = f"# Replays {location.resolve()} ({fmt} format), written by `routing-lab import`.\n"
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

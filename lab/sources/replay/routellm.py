@@ -85,7 +85,7 @@ def mmlu_table(root: Path) -> OutcomeTable:
     quality = np.concatenate(qualities)
     table = OutcomeTable(
         name="RouteLLM MMLU",
-        model_names=models,
+        model_names=models or (),
         ids=np.concatenate(ids),
         text=np.concatenate(texts),
         category=np.concatenate(categories),
