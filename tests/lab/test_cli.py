@@ -278,7 +278,6 @@ _OPTIONS = [
 ]
 
 
-@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     option=st.sampled_from(_OPTIONS),
