@@ -1,6 +1,7 @@
 """The `routing-lab` command: start the app, or simulate, sweep and list without a browser.
 
-Every user-fixable problem is a LabError, printed as one line on stderr with exit status 2.
+Every user-fixable problem is a LabError, printed as one line on stderr with exit status 2; so is a
+usage error (argparse's, through _Parser), and every numeric option states its range in --help.
 """
 
 from __future__ import annotations
@@ -9,46 +10,95 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from lab._paths import SERVER_FILE  # st.App around app.py (the checkout's, or the installed copy)
 from lab.core.errors import LabError
+from lab.core.limits import MAX_QUERIES, MAX_SEED, MAX_SWEEP_POINTS, MIN_QUERIES, MIN_SWEEP_POINTS
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line on stderr (`routing-lab: ...`) with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the problem as one line and exit with status 2 (no usage block)."""
+        self.exit(2, f"routing-lab: {message}\n")
+
+
+def _shown(bound: float) -> str:
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+
+
+def ranged(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a `kind` read from the text and within [low, high] (NaN never is)."""
+    noun = "an integer" if kind is int else "a number"
+    span = f"give {noun} from {_shown(low)} to {_shown(high)}"
+
+    def parse(text: str) -> float:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"'{shown}' is not {noun}; {span}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{shown} is out of range; {span}")
+        return value
+
+    return parse
+
+
+def add_ranged(
+    parser: argparse.ArgumentParser, flag: str, kind: type[int] | type[float], low: float, high: float, help: str, **kw
+) -> None:
+    """Add a numeric option whose range is stated in --help and checked when parsed (outside it: one line, exit 2)."""
+    parser.add_argument(flag, type=ranged(kind, low, high), help=f"{help} ({_shown(low)} to {_shown(high)})", **kw)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="routing-lab", description="Routing Lab: see when LLM model routing saves money and when it breaks."
     )
     sub = parser.add_subparsers(dest="command")
 
     app = sub.add_parser("app", help="start the Streamlit app (the default with no command)")
-    app.add_argument("--port", type=int, default=None)
+    add_ranged(app, "--port", int, 1, 65_535, "the port to serve on", default=None)
     app.add_argument("--headless", action="store_true", help="do not open a browser")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--scenario", default="customer-support", help="built-in scenario name or a YAML file")
         p.add_argument("--strategy", default=None, help="strategy name (see `routing-lab list strategies`)")
-        p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
-        p.add_argument("--queries", type=int, default=None, help="number of synthetic queries")
+        add_ranged(p, "--seed", int, 0, MAX_SEED, "override the scenario's seed", default=None)
+        add_ranged(
+            p,
+            "--queries",
+            int,
+            MIN_QUERIES,
+            MAX_QUERIES,
+            "number of synthetic queries; a size this machine's memory cannot hold is refused up front",
+            default=None,
+        )
         p.add_argument(
             "--data-dir", default=None, help="folder with the public data sets (else $ROUTING_LAB_DATA or the cache)"
         )
 
     sim = sub.add_parser("simulate", help="route one scenario with one strategy and print the figures")
     common(sim)
-    sim.add_argument("--threshold", type=float, action="append", default=None, help="one per tier boundary, in [0, 1]")
+    add_ranged(sim, "--threshold", float, 0.0, 1.0, "one per tier boundary", action="append", default=None)
     sim.add_argument("--format", choices=["table", "json"], default="table")
     sim.add_argument(
         "--inject",
         action="append",
         default=None,
         metavar="NAME=SEVERITY",
-        help="inject a failure (repeatable; see `routing-lab list failures`); adds clean and delta blocks",
+        help="inject a failure at a severity from 0 to 1 (repeatable; see `routing-lab list failures`); "
+        "adds clean and delta blocks",
     )
 
     sw = sub.add_parser("sweep", help="sweep thresholds from always-cheapest to always-strongest")
     common(sw)
-    sw.add_argument("--points", type=int, default=201)
+    add_ranged(sw, "--points", int, MIN_SWEEP_POINTS, MAX_SWEEP_POINTS, "thresholds swept", default=201)
     sw.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     ls = sub.add_parser("list", help="list scenarios or strategies")
@@ -114,8 +164,10 @@ def _data(args: argparse.Namespace) -> None:
         )
 
 
-def _experiment(args: argparse.Namespace):
-    from lab.core.scenario import load_scenario
+def _experiment(args: argparse.Namespace, points: int = 0):
+    """The experiment the options ask for; a synthetic size this machine cannot hold is refused before building it."""
+    from lab.core.limits import check_size
+    from lab.core.scenario import SyntheticSource, load_scenario
     from lab.sources.loader import load_experiment
 
     scenario = load_scenario(args.scenario)
@@ -123,6 +175,10 @@ def _experiment(args: argparse.Namespace):
         scenario = scenario.model_copy(update={"seed": args.seed})
     if args.queries is not None:
         scenario = scenario.with_queries(args.queries)
+    if isinstance(scenario.source, SyntheticSource):
+        strategy = args.strategy or scenario.defaults.strategy
+        injected = bool(getattr(args, "inject", None))
+        check_size(scenario.source.n_queries, len(scenario.models), points, strategy == "classifier", injected)
     return load_experiment(scenario, data_dir=args.data_dir)
 
 
@@ -132,15 +188,11 @@ def simulate_payload(args: argparse.Namespace) -> dict:
     from lab.core.routing import check_thresholds
     from lab.failures.registry import parse_injection
 
-    if args.threshold:
-        for t in args.threshold:
-            if not 0.0 <= t <= 1.0:
-                raise LabError(f"threshold {t} is outside [0, 1]; thresholds are scores in [0, 1]")
+    injections = dict(parse_injection(text) for text in args.inject or [])  # before any work: a typo fails at once
     experiment = _experiment(args)
     strategy = args.strategy or experiment.scenario.defaults.strategy
     signals = signals_for(experiment, strategy)
     thresholds = check_thresholds(thresholds_for(experiment, strategy, args.threshold), experiment.queries.n_models)
-    injections = dict(parse_injection(text) for text in args.inject or [])
     if injections:
         return _injected_payload(
             experiment, signals, thresholds, injections, retune=None if not args.threshold else False
@@ -172,9 +224,7 @@ def sweep_payload(args: argparse.Namespace) -> dict:
     """sweep's points and summaries as a JSON-ready dict."""
     from lab.core.experiment import signals_for, sweep_for
 
-    if args.points < 2:
-        raise LabError(f"--points {args.points}: a sweep needs at least 2 points")
-    experiment = _experiment(args)
+    experiment = _experiment(args, points=args.points)
     strategy = args.strategy or experiment.scenario.defaults.strategy
     result = sweep_for(experiment, signals_for(experiment, strategy), points=args.points)
     points = [
@@ -322,7 +372,10 @@ def _start_app(port: int | None, headless: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `routing-lab` command."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), printed already
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         if args.command in (None, "app"):
             return _start_app(getattr(args, "port", None), getattr(args, "headless", False))

@@ -25,13 +25,13 @@ cfg = state.config()
 st.title("Queries")
 st.caption(
     f"Each query's route under {strategy} at thresholds {', '.join(f'{t:.2f}' for t in thresholds)}, the reason for it, "
-    "and the cheapest model that gives the best quality available (hindsight)."
+    "and the model that gives the best quality available at the least cost on that query (hindsight)."
 )
 
 categories = sorted(set(exp.queries.category.tolist()))
 category_key = state.seed(f"category:{ctx.key}", [c for c in cfg.category if c in categories])
 misroute_key = state.seed("misroute", cfg.misroute)
-counts = misroute_counts(result, exp.queries)
+counts = misroute_counts(result, exp.queries, exp.calls)
 left, right = st.columns([3, 2])
 chosen = left.multiselect("Categories", categories, key=category_key, placeholder="every category")
 misroute = right.selectbox(
@@ -45,11 +45,11 @@ misroute = right.selectbox(
 if (tuple(chosen), misroute) != (cfg.category, cfg.misroute):
     state.update_config(category=tuple(chosen), misroute=misroute)
 
-index = select_queries(result, exp.queries, chosen, misroute)
+index = select_queries(result, exp.queries, exp.calls, chosen, misroute)
 st.markdown(
     f"**{len(index):,}** queries match" + (f"; the first {MAX_ROWS} are listed." if len(index) > MAX_ROWS else ".")
 )
-table = decisions_table(signals, result, exp.queries, index[:MAX_ROWS])
+table = decisions_table(signals, result, exp.queries, exp.calls, index[:MAX_ROWS])
 st.dataframe(
     table,
     hide_index=True,
@@ -60,11 +60,12 @@ st.dataframe(
         "score": st.column_config.NumberColumn("score", format="%.3f"),
         "quality_served": st.column_config.NumberColumn("quality served", format="%.2f"),
         "cheapest_best": st.column_config.TextColumn(
-            "cheapest best model", help="The cheapest model reaching the best quality available on this query."
+            "cheapest best model",
+            help="Of the models reaching the best quality available on this query, the one that cost least on it.",
         ),
         "misroute": st.column_config.TextColumn(
             "misroute",
-            help="under: sent cheap but needed a stronger model; over: sent strong though a cheaper one was enough.",
+            help="under: another model answered better; over: as good as any, but a model answering as well cost less.",
         ),
         "cost_usd": st.column_config.NumberColumn("cost (USD)", format="$%.6f"),
         "reason": st.column_config.TextColumn("reason for the route", width="large"),

@@ -32,6 +32,14 @@ def find_data_dir() -> Path | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def replay_cache_dir(tmp_path_factory) -> Path:
+    """The replay cache of this test session: a temporary folder (subprocesses inherit it), never the user's."""
+    folder = tmp_path_factory.mktemp("replay-cache")
+    os.environ["ROUTING_LAB_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The public outcome data (RouteLLM, RouterArena)."""

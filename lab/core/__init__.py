@@ -2,7 +2,8 @@
 
 Query sets and models, priced calls, strategies and their signals (one score per query, computed
 once), routing by thresholds, metrics with bootstrap intervals, threshold sweeps, the Experiment
-that ties them together, and the Scenario file that describes one. Core is the bottom of the house:
+that ties them together, the Scenario file that describes one, and the limits on sizes (ranges of
+the numbers users give, and the memory a run needs against what the machine has). Core is the bottom of the house:
 it imports nothing else from lab (the model price map it reads is litellm's offline file, in
 pricing), so every other subpackage can build on it. Core never loads a source: lab.sources.loader
 dispatches on a scenario's source kind.
@@ -57,6 +58,12 @@ _EXPORTS = {
     "load_scenario": "scenario",
     "parse_scenario": "scenario",
     "builtin_scenarios": "scenario",
+    "check_size": "limits",
+    "max_queries": "limits",
+    "available_bytes": "limits",
+    "RunSize": "limits",
+    "oracle_tiers": "strategies",
+    "weakest_sufficient_tiers": "strategies",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

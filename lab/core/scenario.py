@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lab import _paths as paths
 from lab.core.errors import LabError
+from lab.core.limits import MAX_QUERIES, MAX_SEED, MAX_TEXTS_PER_CATEGORY, MIN_QUERIES
 from lab.core.models import ModelSpec
 
 # The text families of the synthetic generator (lab.sources.texts holds their templates).
@@ -66,8 +67,8 @@ class SyntheticSource(_Strict):
     """Generated queries: realistic texts per category, latent difficulty, capability curve."""
 
     kind: Literal["synthetic"] = "synthetic"
-    n_queries: int = Field(default=10_000, ge=10, le=20_000_000)
-    texts_per_category: int = Field(default=3_000, ge=10)
+    n_queries: int = Field(default=10_000, ge=MIN_QUERIES, le=MAX_QUERIES)
+    texts_per_category: int = Field(default=3_000, ge=10, le=MAX_TEXTS_PER_CATEGORY)
     capability: Capability = Capability()
     categories: list[Category] = Field(min_length=1)
 
@@ -173,7 +174,7 @@ class Scenario(_Strict):
     name: str
     title: str | None = None
     description: str = ""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     models: list[ModelSpec] = Field(min_length=2)
     source: Source
     traffic: Traffic = Traffic()
@@ -203,6 +204,8 @@ class Scenario(_Strict):
         """A copy with another number of synthetic queries."""
         if not isinstance(self.source, SyntheticSource):
             raise LabError(f"scenario '{self.name}' replays recorded data; its number of queries is fixed")
+        if not MIN_QUERIES <= n_queries <= MAX_QUERIES:
+            raise LabError(f"{n_queries:,} queries: a synthetic scenario has {MIN_QUERIES:,} to {MAX_QUERIES:,}")
         return self.model_copy(update={"source": self.source.model_copy(update={"n_queries": n_queries})})
 
 

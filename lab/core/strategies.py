@@ -55,7 +55,7 @@ _BASE: tuple[StrategyInfo, ...] = (
     StrategyInfo("random", "a uniform random score: the line every router must beat"),
     StrategyInfo(
         "oracle",
-        "hindsight: the cheapest model that reaches the best quality available (upper bound)",
+        "hindsight: per query, the model reaching the best quality available at the least cost (upper bound)",
         hindsight=True,
     ),
     StrategyInfo("length", "prompt length, as its rank among the query set's prompts"),
@@ -99,8 +99,24 @@ def strategy_rng(seed: int, strategy: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(strategy.encode())])
 
 
-def oracle_tiers(queries: QuerySet) -> np.ndarray:
-    """Per query, the cheapest tier whose quality equals the best available."""
+def oracle_tiers(queries: QuerySet, cost_usd: np.ndarray) -> np.ndarray:
+    """Per query, among the models reaching the best quality available, the one costing least on that query.
+
+    RouterBench's oracle: `cost_usd` (n, m) is one call's cost (CallTable.cost_usd: recorded where the
+    source has it, else tokens x price), so a model dearer by list price wins where its answer cost
+    less. Equal costs go to the lower tier.
+    """
+    best = queries.quality.max(axis=1, keepdims=True)
+    cost = np.where(queries.quality >= best, cost_usd, np.inf)
+    return np.argmin(cost, axis=1).astype(np.int8)
+
+
+def weakest_sufficient_tiers(queries: QuerySet) -> np.ndarray:
+    """Per query, the lowest tier reaching the best quality available: the capability the query needs.
+
+    What a router is asked to name before any model answers: it cannot know an answer's length or
+    recorded cost, so this ignores them (the oracle does not: see oracle_tiers).
+    """
     best = queries.quality.max(axis=1, keepdims=True)
     return np.argmax(queries.quality >= best, axis=1).astype(np.int8)
 
@@ -173,7 +189,8 @@ def _llm_router(
         "wrong_step": rng.integers(0, 1 << 30, n),
         "within_u": rng.uniform(0.05, 0.95, n),
     }
-    score = llm_router_scores(oracle_tiers(queries), m, knobs.accuracy, knobs.bias, draws)
+    # the router names the tier a query needs (capability order); the oracle's hindsight of costs is not its to know
+    score = llm_router_scores(weakest_sufficient_tiers(queries), m, knobs.accuracy, knobs.bias, draws)
     prompt = queries.prompt_tokens + knobs.prompt_overhead_tokens
     router_cost = call_cost_usd(prompt, np.full(n, knobs.output_tokens), router)
     router_ms = call_latency_ms(np.full(n, knobs.output_tokens), router)
@@ -247,8 +264,8 @@ def compute_signals(
     if info.hindsight:
         return _fixed(
             strategy,
-            "hindsight: the cheapest model that reaches the best quality available",
-            oracle_tiers(queries),
+            "hindsight: the model reaching the best quality available at the least cost on each query",
+            oracle_tiers(queries, calls.cost_usd),
             calls,
         )
     builders: dict[str, Callable[[], Signals]] = {

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lab.core.errors import LabError
+from lab.core.limits import MAX_SWEEP_POINTS, MIN_SWEEP_POINTS
 from lab.core.metrics import Baselines, pgr
 from lab.core.queryset import QuerySet
 from lab.core.routing import route
@@ -88,16 +90,20 @@ def sweep(
     sorted_signals: SortedSignals | None = None,
 ) -> Sweep:
     """Sweep thresholds from always-cheapest to always-strongest; APGR, CPT(50%), CPT(80%), AIQ."""
+    if not MIN_SWEEP_POINTS <= points <= MAX_SWEEP_POINTS:
+        raise LabError(f"a sweep has {MIN_SWEEP_POINTS} to {MAX_SWEEP_POINTS:,} points, not {points:,}")
     m = queries.n_models
-    shares = np.linspace(0.0, 1.0, max(points, 2))
+    shares = np.linspace(0.0, 1.0, points)
     if signals.fixed_tier is not None or signals.staged:
         thresholds = np.repeat(shares[::-1, None], m - 1, axis=1)
         if signals.fixed_tier is not None:
             thresholds = thresholds[:1]
-        results = [route(signals, queries, tuple(row)) for row in thresholds]
-        quality = np.array([r.quality.mean(dtype=np.float64) for r in results])
-        cost = np.array([r.cost_usd.mean(dtype=np.float64) for r in results])
-        strong = np.array([np.mean(r.tier == m - 1) for r in results])
+        quality, cost, strong = (np.empty(len(thresholds)) for _ in range(3))
+        for k, row in enumerate(thresholds):  # one routing per point (P points, not queries); each freed in turn
+            result = route(signals, queries, tuple(row))
+            quality[k] = result.quality.mean(dtype=np.float64)
+            cost[k] = result.cost_usd.mean(dtype=np.float64)
+            strong[k] = np.mean(result.tier == m - 1)
     else:
         ss = sorted_signals if sorted_signals is not None else sort_signals(signals, queries)
         thresholds = threshold_path(ss.scores, shares, m)

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from lab.core.calls import CallTable
 from lab.core.queryset import QuerySet
-from lab.core.routing import Result, explain_routes
+from lab.core.routing import Result, explain_routes, pick_many
 from lab.core.signals import Signals
 from lab.core.strategies import oracle_tiers
 
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 Misroute = Literal["all", "under", "over", "right"]
 MISROUTE_LABELS: dict[str, str] = {
     "all": "every query",
-    "under": "sent cheap but needed a stronger model",
-    "over": "sent strong though a cheaper model was enough",
-    "right": "routed to the cheapest model that does best",
+    "under": "lost quality: another model answered better",
+    "over": "overpaid: a model answering as well cost less",
+    "right": "served the cheapest model that does best",
 }
 
 
@@ -47,13 +48,17 @@ def category_split(result: Result, queries: QuerySet) -> CategorySplit:
     return CategorySplit(queries.categories, queries.model_names, counts, counts / np.maximum(totals, 1))
 
 
-def misroutes(result: Result, queries: QuerySet) -> np.ndarray:
-    """Per query: -1 served below the cheapest best tier (under), +1 above it (over), 0 right."""
-    return np.sign(result.tier.astype(np.int16) - oracle_tiers(queries).astype(np.int16)).astype(np.int8)
+def misroutes(result: Result, queries: QuerySet, calls: CallTable) -> np.ndarray:
+    """Per query against the oracle (hindsight, on that query's own costs): -1 under (another model answered
+    better), +1 over (as good as any, but a model answering as well cost less), 0 right."""
+    best = oracle_tiers(queries, calls.cost_usd)
+    served_quality, served_cost = pick_many(result.tier, queries.quality, calls.cost_usd)
+    best_quality, best_cost = pick_many(best, queries.quality, calls.cost_usd)
+    return np.where(served_quality < best_quality, -1, (served_cost > best_cost).astype(np.int8)).astype(np.int8)
 
 
 def select_queries(
-    result: Result, queries: QuerySet, categories: list[str] | tuple[str, ...], misroute: Misroute
+    result: Result, queries: QuerySet, calls: CallTable, categories: list[str] | tuple[str, ...], misroute: Misroute
 ) -> np.ndarray:
     """Positions of the queries in these categories (all when empty) with this kind of misroute."""
     mask = np.ones(queries.n_queries, dtype=bool)
@@ -61,23 +66,26 @@ def select_queries(
         mask &= np.isin(queries.category, list(categories))
     if misroute != "all":
         wanted = {"under": -1, "over": 1, "right": 0}[misroute]
-        mask &= misroutes(result, queries) == wanted
+        mask &= misroutes(result, queries, calls) == wanted
     return np.flatnonzero(mask)
 
 
-def misroute_counts(result: Result, queries: QuerySet) -> dict[str, int]:
+def misroute_counts(result: Result, queries: QuerySet, calls: CallTable) -> dict[str, int]:
     """How many queries fall under each misroute kind."""
-    kinds = misroutes(result, queries)
+    kinds = misroutes(result, queries, calls)
     return {"under": int(np.sum(kinds < 0)), "over": int(np.sum(kinds > 0)), "right": int(np.sum(kinds == 0))}
 
 
-def decisions_table(signals: Signals, result: Result, queries: QuerySet, index: np.ndarray) -> pd.DataFrame:
-    """The listed queries' decisions: text, score, model served, its quality, the best cheapest model, the reason."""
+def decisions_table(
+    signals: Signals, result: Result, queries: QuerySet, calls: CallTable, index: np.ndarray
+) -> pd.DataFrame:
+    """The listed queries' decisions: text, score, model served, its quality, the oracle's model, the reason."""
     import pandas as pd  # here, not at module level: the Lab page's path never needs pandas
 
     index = np.asarray(index, dtype=np.intp)
     names = np.asarray(queries.model_names, dtype=object)
-    best = oracle_tiers(queries)[index]
+    best = oracle_tiers(queries, calls.cost_usd)[index]
+    kinds = misroutes(result, queries, calls)[index]
     score = signals.score[index]
     frame = pd.DataFrame(
         {
@@ -86,9 +94,7 @@ def decisions_table(signals: Signals, result: Result, queries: QuerySet, index: 
             "text": queries.text[index],
             "served": names[result.tier[index]],
             "reason": explain_routes(signals, result, queries.model_names, index),
-            "misroute": np.array(["under", "right", "over"], dtype=object)[
-                np.sign(result.tier[index].astype(np.int16) - best) + 1
-            ],
+            "misroute": np.array(["under", "right", "over"], dtype=object)[kinds + 1],
             "cheapest_best": names[best],
             "quality_served": result.quality[index],
             "score": score.max(axis=1) if score.ndim == 2 else score,

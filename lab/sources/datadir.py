@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,6 +145,8 @@ def status(data_dir: str | Path | None = None, sets: list[str] | None = None) ->
 
 
 def _fetch_url(url: str) -> bytes:
+    import urllib.request  # here, not at module level: only a download needs it
+
     with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
         return response.read()
 
@@ -171,6 +171,8 @@ def download(
     A file whose checksum does not match is not saved. No network reachable is a LabError that
     says so plainly. `fetch` (URL -> bytes) defaults to an HTTPS GET.
     """
+    import urllib.error
+
     fetch = fetch or _fetch_url
     where, report = status(data_dir, sets)
     expected = manifest()

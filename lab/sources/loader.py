@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lab.core.classifier import RouterClassifier
 from lab.core.experiment import Experiment, build_experiment
+from lab.core.limits import check_size
 from lab.core.queryset import QuerySet
 from lab.core.scenario import Scenario, SyntheticSource
 
@@ -14,6 +15,9 @@ def load_queries(scenario: Scenario, data_dir: str | Path | None = None) -> tupl
     """The scenario's query set (generated or replayed) and a cross-domain classifier where it asks for one."""
     if isinstance(scenario.source, SyntheticSource):
         from lab.sources.synthetic import generate_queryset
+
+        # the least any run on the set needs; callers that know more (a classifier, a sweep) check that first
+        check_size(scenario.source.n_queries, len(scenario.models), classifier=False, injected=False)
 
         return generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name), None
     from lab.sources.replay import load_replay

@@ -15,8 +15,9 @@ def make_queryset(
     prompt_tokens: np.ndarray | None = None,
     output_tokens: np.ndarray | None = None,
     name: str = "hand-made",
+    cost_usd: np.ndarray | None = None,
 ) -> QuerySet:
-    """A QuerySet from a quality matrix (n, m); texts and categories are filler."""
+    """A QuerySet from a quality matrix (n, m), with recorded costs if given; texts and categories are filler."""
     n, m = quality.shape
     texts = np.array([f"How do I fix problem number {i} in my account?" for i in range(n)], dtype=object)
     return QuerySet(
@@ -28,6 +29,7 @@ def make_queryset(
         prompt_tokens=np.full(n, 100) if prompt_tokens is None else prompt_tokens,
         quality=quality.astype(float),
         output_tokens=np.full((n, m), 50.0) if output_tokens is None else output_tokens,
+        cost_usd=cost_usd,
     )
 
 

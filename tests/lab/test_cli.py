@@ -1,11 +1,15 @@
+import contextlib
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lab.cli import main
 
@@ -127,9 +131,18 @@ def test_list_prints_one_per_line_name_first(capsys):
     [
         (["simulate", "--scenario", "nope"], "unknown scenario"),
         (["simulate", "--strategy", "astrology"], "unknown strategy"),
-        (["simulate", "--threshold", "1.5"], "outside [0, 1]"),
-        (["simulate", "--threshold", "-0.1"], "outside [0, 1]"),
-        (["sweep", "--points", "1"], "at least 2"),
+        (["simulate", "--threshold", "1.5"], "argument --threshold: 1.5 is out of range; give a number from 0 to 1"),
+        (["simulate", "--threshold", "-0.1"], "out of range; give a number from 0 to 1"),
+        (["sweep", "--points", "1"], "argument --points: 1 is out of range; give an integer from 2 to 10,001"),
+        (["simulate", "--queries", "-5"], "argument --queries: -5 is out of range; give an integer from 10 to"),
+        (["simulate", "--seed", "-1"], "argument --seed: -1 is out of range; give an integer from 0 to 4,294,967,295"),
+        (["simulate", "--queries", "2000000000"], "out of range; give an integer from 10 to 20,000,000"),
+        (["sweep", "--points", "100000000"], "out of range; give an integer from 2 to 10,001"),
+        (["simulate", "--queries", "1e5"], "'1e5' is not an integer"),
+        (["simulate", "--threshold", "nan"], "nan is out of range"),
+        (["app", "--port", "70000"], "give an integer from 1 to 65,535"),
+        (["simulate", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["simulate", "--queries", "500", "--scenario", "routellm-mmlu"], "replays recorded data"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(capsys, argv, expected):
@@ -201,3 +214,110 @@ def test_every_recorded_json_output_parses_strictly(path):
     case = json.loads(path.read_text(encoding="utf-8"))
     if "--format" in case["argv"] and case["argv"][case["argv"].index("--format") + 1] == "json":
         _strict_loads(case["stdout"])
+
+
+def _numeric_actions():
+    """Every option of every subcommand that reads a number, as (command, action)."""
+    from lab.cli import _parser
+
+    parser = _parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    return [
+        (name, action)
+        for name, sub in commands.items()
+        for action in sub._actions
+        if action.type is not None and action.type is not str and action.option_strings
+    ]
+
+
+def test_every_numeric_option_states_and_checks_its_range():
+    numeric = _numeric_actions()
+    flags = {(command, action.option_strings[0]) for command, action in numeric}
+    assert {("simulate", "--queries"), ("simulate", "--seed"), ("simulate", "--threshold")} <= flags
+    assert {("sweep", "--points"), ("sweep", "--queries"), ("app", "--port")} <= flags
+    for command, action in numeric:
+        assert action.type not in (int, float), f"{command} {action.option_strings[0]}: use add_ranged"
+        low, high = re.search(r"\(([-\d,.]+) to ([-\d,.]+)\)$", action.help).groups()
+        assert action.type(low.replace(",", "")) is not None and action.type(high.replace(",", "")) is not None
+
+
+@pytest.fixture
+def small_machine(monkeypatch):
+    """A machine with 0.4 GB available: any size larger than a few hundred thousand queries is refused."""
+    monkeypatch.setattr("lab.core.limits.available_bytes", lambda: 400_000_000)
+
+
+def test_a_size_the_machine_cannot_hold_is_refused_before_anything_is_built(capsys, small_machine, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the query set was built")
+
+    monkeypatch.setattr("lab.sources.loader.load_experiment", never)
+    assert main(["simulate", "--queries", "20000000", "--strategy", "classifier"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert re.search(r"would need about [\d.]+ GB of memory; this machine has 400 MB available", err)
+    assert "use at most" in err
+
+
+_VALUES = st.one_of(
+    st.integers(-(10**30), 10**30).map(str),
+    st.integers(-3, 12).map(str),
+    st.integers(2, 3_000).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(-0.5, 1.5).map(str),
+    st.sampled_from(["", "abc", "1e5", "0x10", " 7 ", "1_000", "-", "--", "٣"]),
+)
+_OPTIONS = [
+    (["simulate"], "--queries"),
+    (["simulate"], "--seed"),
+    (["simulate"], "--threshold"),
+    (["simulate"], "--inject", "noisy-judge={}"),
+    (["sweep"], "--queries"),
+    (["sweep"], "--seed"),
+    (["sweep"], "--points"),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    option=st.sampled_from(_OPTIONS),
+    value=_VALUES,
+    strategy=st.sampled_from(["length", "random", "oracle", "cascade", "llm-router", "classifier"]),
+    scenario=st.sampled_from(["customer-support", "mixed-production"]),
+)
+def test_any_number_in_a_numeric_option_exits_0_or_2_with_one_line(option, value, strategy, scenario):
+    command, flag, *template = option
+    argv = [
+        *command,
+        "--scenario",
+        scenario,
+        "--strategy",
+        strategy,
+        flag,
+        template[0].format(value) if template else value,
+    ]
+    if flag != "--queries":
+        argv += ["--queries", "300"]
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        mp.setattr("lab.core.limits.available_bytes", lambda: 400_000_000)  # big in-range sizes are refused, fast
+        code = main(argv)
+    lines = err.getvalue().strip().splitlines()
+    assert code in (0, 2), argv
+    if code == 2:
+        assert len(lines) == 1 and lines[0].startswith("routing-lab: "), (argv, lines)
+    assert "Traceback" not in err.getvalue()
+
+
+def test_port_values_parse_or_fail_in_one_line(capsys):
+    from lab.cli import _parser
+
+    assert _parser().parse_args(["app", "--port", "8501"]).port == 8501
+    for bad in ("0", "65536", "-1", "http"):
+        assert main(["app", "--port", bad]) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_help_exits_0(capsys):
+    assert main(["sweep", "--help"]) == 0
+    assert "(2 to 10,001)" in capsys.readouterr().out

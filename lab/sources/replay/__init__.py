@@ -4,50 +4,62 @@ A replay scenario names a format; the public sets come from the data directory (
 files (routerbench, outcomes) from the scenario's path. The scenario's models map onto the source's
 models in order (cheapest first). A scenario model whose key is not the recorded model re-prices
 it: quality stays as recorded for the original model and cost becomes tokens x the new price,
-which the notes say. Loads are cached per data directory and file state (bounded).
+which the notes say. Loads are cached in the process per data directory and file state (bounded),
+and replayed query sets on disk across processes (lab.sources.replay.cache), keyed by the files'
+sha256. The parsers (and pandas) are imported only when a file is parsed.
 """
 
 from __future__ import annotations
 
+import importlib
 import zlib
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lab.core.classifier import RouterClassifier, fit_classifier
 from lab.core.errors import LabError
-from lab.core.models import ModelSpec
 from lab.core.queryset import QuerySet
 from lab.core.scenario import ReplayFormat, Scenario
 from lab.sources.datadir import require_set, set_files
-from lab.sources.outcome_files import read_bytes, read_table
-from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, OutcomeTable, mean_cost_order, parse_outcome_table, to_queryset
-from lab.sources.replay.routellm import gsm8k_table, mmlu_table, mt_bench_table
-from lab.sources.replay.routerarena import routerarena_table
-from lab.sources.replay.routerbench import parse_routerbench
+from lab.sources.replay import cache
 
-PUBLIC_SETS: dict[str, Callable[[Path], OutcomeTable]] = {
-    "routellm-mmlu": mmlu_table,
-    "routellm-gsm8k": gsm8k_table,
-    "routellm-mt-bench": mt_bench_table,
-    "routerarena": routerarena_table,
+if TYPE_CHECKING:
+    from lab.sources.outcomes import OutcomeTable
+
+# format -> "module:function" reading it (imported when a file is parsed: pandas takes a while to import)
+PUBLIC_SETS: dict[str, str] = {
+    "routellm-mmlu": "lab.sources.replay.routellm:mmlu_table",
+    "routellm-gsm8k": "lab.sources.replay.routellm:gsm8k_table",
+    "routellm-mt-bench": "lab.sources.replay.routellm:mt_bench_table",
+    "routerarena": "lab.sources.replay.routerarena:routerarena_table",
+}
+FILE_FORMATS: dict[str, str] = {
+    "routerbench": "lab.sources.replay:_routerbench_file",
+    "outcomes": "lab.sources.replay:_outcomes_file",
 }
 
 
 def _outcomes_file(path: Path) -> OutcomeTable:
+    from lab.sources.outcome_files import read_bytes, read_table
+    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_table
+
     return parse_outcome_table(read_table(read_bytes(path, MAX_OUTCOME_LOG_BYTES), str(path)), str(path))
 
 
 def _routerbench_file(path: Path) -> OutcomeTable:
+    from lab.sources.outcome_files import read_bytes
+    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
+    from lab.sources.replay.routerbench import parse_routerbench
+
     return parse_routerbench(read_bytes(path, MAX_OUTCOME_LOG_BYTES), str(path))
 
 
-FILE_FORMATS: dict[str, Callable[[Path], OutcomeTable]] = {
-    "routerbench": _routerbench_file,
-    "outcomes": _outcomes_file,
-}
+def _reader(fmt: str):
+    module, _, function = {**PUBLIC_SETS, **FILE_FORMATS}[fmt].partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def _signature(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -64,15 +76,21 @@ def _signature(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
 
 @lru_cache(maxsize=8)
 def _cached_table(fmt: str, location: str, signature: tuple) -> OutcomeTable:
-    path = Path(location)
-    return PUBLIC_SETS[fmt](path) if fmt in PUBLIC_SETS else FILE_FORMATS[fmt](path)
+    return _reader(fmt)(Path(location))
 
 
-def load_table(fmt: ReplayFormat, path: str | Path | None = None, data_dir: str | Path | None = None) -> OutcomeTable:
-    """The recorded outcome table of a format: a public set from the data directory, or a file."""
+def _files_at(fmt: str, location: Path) -> list[Path]:
+    """The files a format reads at its location (a data directory for a public set, else the file itself)."""
+    return [location / p for p in set_files(fmt)] if fmt in PUBLIC_SETS else [location]
+
+
+def _source_files(
+    fmt: ReplayFormat, path: str | Path | None = None, data_dir: str | Path | None = None
+) -> tuple[Path, list[Path]]:
+    """Where a format's data is (the data directory for a public set, else the file) and the files it reads."""
     if fmt in PUBLIC_SETS:
         root = require_set(fmt, data_dir).resolve()
-        return _cached_table(fmt, str(root), _signature([root / p for p in set_files(fmt)]))
+        return root, _files_at(fmt, root)
     if fmt not in FILE_FORMATS:
         raise LabError(f"unknown replay format '{fmt}'; known: {', '.join([*PUBLIC_SETS, *FILE_FORMATS])}")
     if not path:
@@ -81,7 +99,23 @@ def load_table(fmt: ReplayFormat, path: str | Path | None = None, data_dir: str 
     if not file.is_file():
         raise LabError(f"{file}: no such file (source.path of a '{fmt}' scenario)")
     file = file.resolve()
-    return _cached_table(fmt, str(file), _signature([file]))
+    return file, [file]
+
+
+def load_table(fmt: ReplayFormat, path: str | Path | None = None, data_dir: str | Path | None = None) -> OutcomeTable:
+    """The recorded outcome table of a format: a public set from the data directory, or a file."""
+    location, files = _source_files(fmt, path, data_dir)
+    return _cached_table(fmt, str(location), _signature(files))
+
+
+@lru_cache(maxsize=16)
+def _digests(location: str, signature: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, str], ...]:
+    """(name relative to the location, sha256) of each file; hashed again when a file's size or time changes."""
+    root = Path(location)
+    return tuple(
+        (Path(name).relative_to(root).as_posix() if root.is_dir() else Path(name).name, cache.file_sha256(Path(name)))
+        for name, _, _ in signature
+    )
 
 
 def same_model(key: str, recorded: str) -> bool:
@@ -90,74 +124,85 @@ def same_model(key: str, recorded: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
-def source_models(scenario: Scenario, table: OutcomeTable) -> tuple[str, ...]:
-    """The recorded models a scenario replays, cheapest first, one per scenario model."""
-    names = tuple(scenario.replay.source_models) if scenario.replay.source_models else mean_cost_order(table)
-    if len(names) != len(scenario.models):
+def _convert(
+    table: OutcomeTable,
+    source_models_given: tuple[str, ...] | None,
+    models: tuple[tuple[str, str, str], ...],
+    typical_given: tuple[tuple[str, float], ...],
+    title: str,
+    scenario_name: str,
+) -> QuerySet:
+    """The query set of the recorded models chosen (given, else cheapest first by recorded cost), priced by `models`
+    (litellm key, display name, price source each)."""
+    from lab.sources.outcomes import mean_cost_order, to_queryset
+
+    names = source_models_given or mean_cost_order(table)
+    if len(names) != len(models):
         raise LabError(
-            f"scenario '{scenario.name}' has {len(scenario.models)} models but replays {len(names)} recorded ones "
+            f"scenario '{scenario_name}' has {len(models)} models but replays {len(names)} recorded ones "
             f"({', '.join(names)}): list the recorded columns to replay in source.source_models, cheapest first"
         )
-    return names
-
-
-def repricing_notes(models: list[ModelSpec], names: tuple[str, ...]) -> tuple[str, ...]:
-    """A note per scenario model that re-prices another recorded model (quality is the recorded model's)."""
-    return tuple(
-        f"re-priced: {spec.name} is priced as {spec.key} ({spec.price_source}) but its quality is as recorded "
-        f"for {name}; {spec.key} itself may answer differently"
-        for spec, name in zip(models, names)
-        if not same_model(spec.key, name)
+    given = dict(typical_given)
+    typical = {}
+    for (key, _, _), name in zip(models, names):
+        value = given.get(name, given.get(key))
+        if value is not None:
+            typical[name] = float(value)
+    repriced = tuple(
+        f"re-priced: {label} is priced as {key} ({price_source}) but its quality is as recorded "
+        f"for {name}; {key} itself may answer differently"
+        for (key, label, price_source), name in zip(models, names)
+        if not same_model(key, name)
+    )
+    return to_queryset(
+        table,
+        names,
+        token_model_key=models[-1][0],
+        typical_output_tokens=typical,
+        keep_cost=not repriced,
+        name=title,
+        notes=repriced,
     )
 
 
 @lru_cache(maxsize=8)
 def _cached_queries(
-    table: OutcomeTable,
-    names: tuple[str, ...],
-    token_key: str,
-    typical: tuple[tuple[str, float], ...],
-    keep_cost: bool,
-    name: str,
-    notes: tuple[str, ...],
+    fmt: ReplayFormat,
+    location: str,
+    key: str,
+    choices: tuple,
 ) -> QuerySet:
-    return to_queryset(
-        table,
-        names,
-        token_model_key=token_key,
-        typical_output_tokens=dict(typical),
-        keep_cost=keep_cost,
-        name=name,
-        notes=notes,
-    )
+    """The replayed query set under `key`: from the disk cache, else parsed, converted and stored there."""
+    cached = cache.load(key)
+    if cached is not None:
+        return cached
+    table = _cached_table(fmt, location, _signature(_files_at(fmt, Path(location))))
+    queries = _convert(table, *choices)
+    cache.store(key, queries)
+    return queries
 
 
 def replay_queries(scenario: Scenario, data_dir: str | Path | None = None) -> QuerySet:
     """The QuerySet a replay scenario names: recorded outcomes of its source models, priced by its models."""
     source = scenario.replay
-    table = load_table(source.format, source.path, data_dir)
-    names = source_models(scenario, table)
-    typical = {}
-    for spec, name in zip(scenario.models, names):
-        value = source.typical_output_tokens.get(name, source.typical_output_tokens.get(spec.key))
-        if value is not None:
-            typical[name] = float(value)
-    repriced = repricing_notes(list(scenario.models), names)
-    return _cached_queries(
-        table,
-        names,
-        scenario.models[-1].key,
-        tuple(sorted(typical.items())),
-        not repriced,
+    location, files = _source_files(source.format, source.path, data_dir)
+    choices = (
+        tuple(source.source_models) if source.source_models else None,
+        tuple((spec.key, spec.name, spec.price_source) for spec in scenario.models),
+        tuple(sorted((str(k), float(v)) for k, v in source.typical_output_tokens.items())),
         scenario.title or scenario.name,
-        repriced,
+        scenario.name,
     )
+    key = cache.cache_key(source.format, _digests(str(location), _signature(files)), choices)
+    return _cached_queries(source.format, str(location), key, choices)
 
 
 @lru_cache(maxsize=4)
 def _trained_classifier(
     table: OutcomeTable, regularisation_c: float, max_train_queries: int, seed: int
 ) -> RouterClassifier:
+    from lab.sources.outcomes import mean_cost_order
+
     cols = [table.model_names.index(name) for name in mean_cost_order(table)]
     quality = table.quality[:, cols]
     known = ~np.isnan(quality).any(axis=1)

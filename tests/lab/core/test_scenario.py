@@ -72,3 +72,28 @@ def test_with_queries_changes_only_the_size():
     bigger = scenario.with_queries(50_000)
     assert bigger.source.n_queries == 50_000
     assert bigger.source.categories == scenario.source.categories
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ("seed: -1\n", "seed"),
+        (f"seed: {2**32}\n", "seed"),
+        ("", "n_queries"),  # n_queries 5, below the minimum
+        ("", "texts_per_category"),
+    ],
+)
+def test_sizes_and_seeds_out_of_range_are_refused_by_name(change, field):
+    text = change + MINIMAL
+    if field == "n_queries":
+        text = text.replace("n_queries: 100", "n_queries: 5")
+    if field == "texts_per_category":
+        text = text.replace("n_queries: 100", "n_queries: 100\n  texts_per_category: 1000000000")
+    with pytest.raises(LabError, match=field):
+        parse_scenario(text)
+
+
+@pytest.mark.parametrize("n", [-5, 0, 9, 20_000_001, 2_000_000_000])
+def test_with_queries_refuses_sizes_out_of_range(n):
+    with pytest.raises(LabError, match="10 to 20,000,000"):
+        parse_scenario(MINIMAL).with_queries(n)

@@ -1,11 +1,21 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from sklearn.metrics import roc_auc_score
 
 from lab.core.errors import LabError
-from lab.core.experiment import signals_for
+from lab.core.experiment import run, signals_for
 from lab.core.routing import route
-from lab.core.strategies import cascade_confidence, compute_signals, list_strategies, llm_router_scores, oracle_tiers
+from lab.core.strategies import (
+    cascade_confidence,
+    compute_signals,
+    list_strategies,
+    llm_router_scores,
+    oracle_tiers,
+    weakest_sufficient_tiers,
+)
 from tests.lab.factories import make_experiment
 
 
@@ -34,7 +44,57 @@ def test_unknown_strategy_names_the_known_ones(default_experiment):
 
 def test_oracle_picks_the_cheapest_model_reaching_the_best_quality():
     exp = make_experiment(np.array([[1, 1, 1], [0, 1, 1], [0, 0, 1], [0, 0, 0], [1, 0, 0]], dtype=float))
-    assert oracle_tiers(exp.queries).tolist() == [0, 1, 2, 0, 0]
+    assert oracle_tiers(exp.queries, exp.calls.cost_usd).tolist() == [0, 1, 2, 0, 0]
+
+
+# Recorded costs where list-price order and a query's own cost disagree: the dearer model (tier 1 by
+# mean cost) answered rows 1 and 3 for less than the cheaper one (as in RouterBench's logs).
+QUALITY = np.array([[1, 1], [1, 1], [0, 1], [0.5, 0.5], [1, 0], [0, 0]], dtype=float)
+RECORDED = np.array([[1e-4, 9e-4], [8e-4, 3e-4], [1e-4, 9e-4], [5e-4, 2e-4], [1e-4, 9e-4], [2e-4, 1e-4]])
+
+
+def test_oracle_takes_the_model_cheapest_on_that_query_where_price_order_disagrees():
+    exp = make_experiment(QUALITY, cost_usd=RECORDED)
+    assert exp.calls.recorded_cost
+    assert RECORDED.mean(axis=0)[0] < RECORDED.mean(axis=0)[1]  # model-0 is the cheaper by mean cost
+    signals = signals_for(exp, "oracle")
+    assert signals.fixed_tier.tolist() == [0, 1, 1, 1, 0, 1]
+    _, summary = run(exp, signals, [0.5])
+    assert summary.quality == pytest.approx(QUALITY.max(axis=1).mean())
+    # per row: the least cost among the models reaching the row's best quality
+    expected = np.array([1e-4, 3e-4, 9e-4, 2e-4, 1e-4, 1e-4]).mean()
+    assert summary.cost_per_query_usd == pytest.approx(expected, rel=1e-6)
+    # the tier-order choice (the lowest tier reaching the best quality) costs more here
+    tier_order = weakest_sufficient_tiers(exp.queries)
+    assert tier_order.tolist() == [0, 0, 1, 0, 0, 0]
+    assert RECORDED[np.arange(6), tier_order].mean() > expected
+
+
+def test_oracle_on_tokens_times_price_takes_a_short_answer_from_a_dearer_model():
+    # model-1 costs 5x model-0 per token, but on query 1 model-0 rambles for 4,000 tokens and model-1 answers in 20
+    output = np.array([[50.0, 50.0], [4_000.0, 20.0]])
+    exp = make_experiment(np.ones((2, 2)), output_tokens=output)
+    assert not exp.calls.recorded_cost
+    cost = exp.calls.cost_usd
+    assert cost[1, 1] < cost[1, 0] and cost[0, 0] < cost[0, 1]
+    assert signals_for(exp, "oracle").fixed_tier.tolist() == [0, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    quality=arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(2, 5)), elements=st.sampled_from([0, 0.5, 1])),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_oracle_reaches_the_best_quality_at_the_least_cost_of_any_model_reaching_it(quality, seed):
+    rng = np.random.default_rng(seed)
+    cost = rng.choice([1e-4, 2e-4, 3e-4], size=quality.shape)  # few values: ties happen
+    exp = make_experiment(quality, cost_usd=cost)
+    tiers = oracle_tiers(exp.queries, exp.calls.cost_usd)
+    for i in range(len(quality)):  # a per-row reference, in the test only
+        best = quality[i].max()
+        reaching = [j for j in range(quality.shape[1]) if quality[i, j] == best]
+        least = min(exp.calls.cost_usd[i, j] for j in reaching)
+        assert tiers[i] == min(j for j in reaching if exp.calls.cost_usd[i, j] == least)
 
 
 def test_always_strategies_ignore_thresholds():
@@ -45,16 +105,29 @@ def test_always_strategies_ignore_thresholds():
             assert np.all(route(signals, exp.queries, thresholds).tier == tier)
 
 
-def test_llm_router_with_perfect_accuracy_routes_like_the_oracle(default_experiment):
+def test_llm_router_with_perfect_accuracy_names_the_weakest_sufficient_tier(default_experiment):
     exp = default_experiment
     draws = signals_for(exp, "llm-router").draws
-    score = llm_router_scores(oracle_tiers(exp.queries), 2, accuracy=1.0, bias=0.0, draws=draws)
-    assert np.array_equal((score > 0.5).astype(np.int8), oracle_tiers(exp.queries))
+    truth = weakest_sufficient_tiers(exp.queries)
+    score = llm_router_scores(truth, 2, accuracy=1.0, bias=0.0, draws=draws)
+    assert np.array_equal((score > 0.5).astype(np.int8), truth)
+
+
+def test_llm_router_ground_truth_is_capability_not_the_oracles_hindsight_of_costs():
+    # a router names the tier a query needs before any answer exists: recorded costs do not move its labels
+    exp = make_experiment(QUALITY, cost_usd=RECORDED)
+    perfect = exp.scenario.signals.model_copy(
+        update={"llm_router": exp.scenario.signals.llm_router.model_copy(update={"accuracy": 1.0})}
+    )
+    signals = compute_signals("llm-router", exp.queries, list(exp.models), exp.calls, perfect, seed=0)
+    served = route(signals, exp.queries, (0.5,)).tier
+    assert served.tolist() == weakest_sufficient_tiers(exp.queries).tolist() == [0, 0, 1, 0, 0, 0]
+    assert served.tolist() != oracle_tiers(exp.queries, exp.calls.cost_usd).tolist()
 
 
 def test_llm_router_accuracy_knob_is_the_share_of_right_labels(default_experiment):
     exp = default_experiment
-    truth = oracle_tiers(exp.queries)
+    truth = weakest_sufficient_tiers(exp.queries)
     draws = signals_for(exp, "llm-router").draws
     for accuracy in (0.6, 0.9):
         score = llm_router_scores(truth, 2, accuracy, 0.0, draws)

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lab.core.errors import LabError
 from lab.core.experiment import run, signals_for, sweep_for
 from lab.core.routing import route
 from lab.core.sweep import (
@@ -103,3 +104,10 @@ def test_evaluate_sorted_handles_thresholds_at_the_ends(default_experiment):
     quality, cost, strong = evaluate_sorted(ss, np.array([[1.0], [0.0]]))
     assert strong[0] == 0 and quality[0] == pytest.approx(exp.baselines.mean_quality_weak)
     assert strong[1] == pytest.approx(np.mean(signals.score > 0))
+
+
+@pytest.mark.parametrize("points", [-1, 0, 1, 10_002, 100_000_000])
+def test_a_sweep_refuses_a_number_of_points_out_of_range(points):
+    exp = make_experiment(np.array([[0, 1], [1, 1], [0, 0]], dtype=float))
+    with pytest.raises(LabError, match="2 to 10,001 points"):
+        sweep_for(exp, signals_for(exp, "random"), points=points)

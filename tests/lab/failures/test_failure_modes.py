@@ -394,3 +394,20 @@ def test_failures_on_replayed_data_keep_severity_zero_clean(scenario, data_dir):
         assert np.all(np.isfinite(hit.injected_result.cost_usd)) and 0 <= hit.injected.quality <= 1
     priced = inject(experiment, signals_for(experiment, "cascade"), {"strong-price-change": 1.0}).experiment
     np.testing.assert_allclose(priced.calls.cost_usd[:, -1], experiment.calls.cost_usd[:, -1] * 3)
+
+
+def test_the_oracle_under_a_price_change_is_the_hindsight_of_the_changed_prices():
+    # the strongest model answered query 0 for a little less than the cheapest; tripled, it no longer does
+    from lab.core.strategies import oracle_tiers
+    from tests.lab.factories import make_experiment
+
+    recorded = np.array([[3e-4, 2e-4], [1e-4, 9e-4]])
+    exp = make_experiment(np.ones((2, 2)), cost_usd=recorded)
+    clean = signals_for(exp, "oracle")
+    assert clean.fixed_tier.tolist() == [1, 0]
+    world = inject(exp, clean, {"strong-price-change": 1.0})
+    assert world.signals.fixed_tier.tolist() == [0, 0]
+    assert (
+        world.signals.fixed_tier.tolist()
+        == oracle_tiers(world.experiment.queries, world.experiment.calls.cost_usd).tolist()
+    )
