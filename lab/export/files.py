@@ -1,0 +1,53 @@
+"""Writing exports safely: every file of an export appears whole, or none does.
+
+Each file is written to a temporary file in its target folder and renamed over the target only once
+every temporary file of the export is complete, so a full disk, a missing folder or a read-only path
+never leaves half a config (or a config without its plugin) behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lab.core.errors import LabError
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+def write_files(files: dict[Path, str]) -> list[Path]:
+    """Write several text files all or nothing (UTF-8); a LabError names the path that could not be written."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, text in files.items():
+            folder = target.parent if str(target.parent) else Path(".")
+            if target.is_dir():
+                raise LabError(
+                    f"cannot write {target}: it is a folder; give a file name such as {target / 'config.yaml'}"
+                )
+            if not folder.is_dir():
+                raise LabError(f"cannot write {target}: the folder {folder} does not exist; create it first")
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            except OSError as exc:
+                raise LabError(f"cannot write {target} ({_why(exc)}); choose a folder you can write to") from None
+            staged.append((Path(tmp), target))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+                os.chmod(tmp, 0o644)  # mkstemp makes it private; a config is read by the gateway's user too
+            except OSError as exc:
+                raise LabError(f"cannot write {target} ({_why(exc)}); nothing was written") from None
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise LabError(f"cannot write {target} ({_why(exc)})") from None
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
+    return [target for _, target in staged]
