@@ -31,23 +31,24 @@ def write_files(files: dict[Path, str]) -> list[Path]:
             if not folder.is_dir():
                 raise LabError(f"cannot write {target}: the folder {folder} does not exist; create it first")
             try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
             except OSError as exc:
                 raise LabError(f"cannot write {target} ({_why(exc)}); choose a folder you can write to") from None
-            staged.append((Path(tmp), target))
+            tmp = Path(tmp_name)
+            staged.append((tmp, target))
             try:
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                     fh.write(text)
                 os.chmod(tmp, 0o644)  # mkstemp makes it private; a config is read by the gateway's user too
             except OSError as exc:
                 raise LabError(f"cannot write {target} ({_why(exc)}); nothing was written") from None
-        for tmp, target in staged:
+        for staged_tmp, target in staged:
             try:
-                os.replace(tmp, target)
+                os.replace(staged_tmp, target)
             except OSError as exc:
                 raise LabError(f"cannot write {target} ({_why(exc)})") from None
     finally:
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
+        for leftover, _ in staged:
+            if leftover.exists():
+                leftover.unlink()
     return [target for _, target in staged]

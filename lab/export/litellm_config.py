@@ -83,7 +83,7 @@ API_KEY_ENV = MappingProxyType(
 )
 
 # Complexity-router features that would move a request off the tier its score names: off, written out.
-SCORE_ONLY_SETTINGS = MappingProxyType(
+SCORE_ONLY_SETTINGS: MappingProxyType[str, object] = MappingProxyType(
     {
         "escalation_keywords": [],
         "keyword_tier_rules": [],

@@ -151,10 +151,10 @@ class LabClassifierPlugin:
             raise ValueError(f"not a {FORMAT} v{VERSION} parameter file: export it again with Routing Lab")
         self.strategy = params["strategy"]
         self.tier_names = [str(name) for name in params["tier_names"]]
-        routers = {"length": LengthRouter, "classifier": ClassifierRouter}
+        routers: dict[str, type[LengthRouter] | type[ClassifierRouter]] = {"length": LengthRouter, "classifier": ClassifierRouter}
         if self.strategy not in routers:
             raise ValueError(f"unknown strategy {self.strategy!r} in the parameter file; known: {', '.join(routers)}")
-        self.router = routers[self.strategy](params)
+        self.router: LengthRouter | ClassifierRouter = routers[self.strategy](params)
 
     def tier_name(self, text: str) -> str:
         """The complexity tier the lab's router picks for this prompt."""

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lab.core.errors import LabError
 from lab.core.scenario import Scenario, parse_scenario
 
-SNAPSHOT_VERSION = 1
 FIGURES = ("quality", "quality_retained", "savings", "strong_share", "cost_per_query_usd", "call_share")
 
 
@@ -27,7 +26,7 @@ class Snapshot(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    routing_lab_snapshot: Literal[1] = SNAPSHOT_VERSION
+    routing_lab_snapshot: Literal[1] = 1
     scenario: dict[str, Any]
     strategy: str
     thresholds: list[float] | None = Field(
