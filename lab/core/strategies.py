@@ -298,10 +298,12 @@ def _litellm_complexity(queries: QuerySet, calls: CallTable) -> Signals:
     check_model_count(queries.n_models)
     scores = complexity_scores(queries.text)
     override = float(scores.override.mean()) if queries.n_queries else 0.0
+    cost, ms = _single_call_paths(calls)
     return Signals(
         "litellm-complexity",
         scores.score,
-        *_single_call_paths(calls),
+        cost,
+        ms,
         f"LiteLLM {litellm_version()}'s complexity router scores each prompt locally (its own code, no call); "
         f"{override:.1%} carry two or more reasoning markers and go to the strongest model whatever the thresholds",
     )

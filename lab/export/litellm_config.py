@@ -195,13 +195,13 @@ def api_key_variable(spec: ModelSpec, overrides: dict[str, str]) -> str:
             f"model '{spec.key}' is not a litellm model key (litellm finds no provider for it): give the scenario "
             "model the key LiteLLM calls it by, e.g. openai/gpt-4o-mini or together_ai/<org>/<model>"
         ) from None
-    name = API_KEY_ENV.get(provider)
-    if name is None:
+    known = API_KEY_ENV.get(provider)
+    if known is None:
         raise LabError(
             f"model '{spec.key}' (provider {provider}) needs more than one API key variable or one the lab does not "
             f"know: pass --api-key-env {spec.key}=NAME and add the provider's other settings to the config by hand"
         )
-    return name
+    return known
 
 
 def deployment(spec: ModelSpec, group: str, key_variable: str, deployment_id: str) -> dict:

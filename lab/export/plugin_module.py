@@ -151,7 +151,10 @@ class LabClassifierPlugin:
             raise ValueError(f"not a {FORMAT} v{VERSION} parameter file: export it again with Routing Lab")
         self.strategy = params["strategy"]
         self.tier_names = [str(name) for name in params["tier_names"]]
-        routers: dict[str, type[LengthRouter] | type[ClassifierRouter]] = {"length": LengthRouter, "classifier": ClassifierRouter}
+        routers: dict[str, type[LengthRouter] | type[ClassifierRouter]] = {
+            "length": LengthRouter,
+            "classifier": ClassifierRouter,
+        }
         if self.strategy not in routers:
             raise ValueError(f"unknown strategy {self.strategy!r} in the parameter file; known: {', '.join(routers)}")
         self.router: LengthRouter | ClassifierRouter = routers[self.strategy](params)
