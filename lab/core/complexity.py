@@ -8,15 +8,15 @@ reaches `reasoning_override_min_score` goes to REASONING whatever the boundaries
 code (`ComplexityRouter.classify`, on the ask litellm itself extracts from a user message) and never
 re-implements it; only the mapping onto the lab's thresholds is the lab's:
 
-- score = the weighted score clipped to [0, 1] (with litellm's default weights it spans -0.15 .. 0.925,
-  and below 0 every boundary sends a prompt to the cheapest tier anyway); 1.0 for a prompt the
+- score = the weighted score in [0, 1] (with litellm's default weights it spans -0.15 .. 0.925; below 0 every
+  boundary from 0 up sends a prompt to the cheapest tier, so those score 0), and 1.0 for a prompt the
   reasoning-marker override sends to the top tier, which no boundary can hold back;
-- thresholds are the tier boundaries, one per pair of adjacent models (2 to 4 models, cheapest first):
-  lab tier k is litellm's k-th tier and the strongest model takes every tier from there up;
-- litellm moves a prompt up when score >= boundary, the lab when score > threshold. Scores are sums of
-  a few weights, so they land on boundaries exactly (a single code keyword scores 0.15): the lab's
-  default thresholds are the floats just below litellm's boundaries, and an exported boundary is the
-  float just above the lab's threshold, so both route every prompt the same way.
+- thresholds are the tier boundaries, the same numbers, one per pair of adjacent models (2 to 4 models,
+  cheapest first): lab tier k is litellm's k-th tier and the strongest model takes every tier from there up;
+- litellm moves a prompt up when score >= boundary, the lab when score > threshold. Scores are sums of a
+  few weights, so they land on boundaries exactly (a single code keyword scores 0.15): the lab's score is
+  the float just above litellm's (the same at any printed precision), so a threshold of 0.15 routes every
+  prompt as litellm's boundary of 0.15 does, and an exported boundary is the lab's threshold unchanged.
 
 The scorer's settings (weights, keyword lists, token thresholds, override floor) are read from the
 installed litellm once and written out in full on export, so a later litellm with other defaults still
@@ -27,7 +27,6 @@ query set are kept in a small bounded cache, so failure worlds and rebuilt exper
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,8 +39,9 @@ from lab.core.errors import LabError
 
 TIER_NAMES = ("SIMPLE", "MEDIUM", "COMPLEX", "REASONING")
 BOUNDARY_KEYS = ("simple_medium", "medium_complex", "complex_reasoning")
-# litellm 1.110's DEFAULT_TIER_BOUNDARIES (a test checks them against the installed litellm)
+# litellm 1.110's DEFAULT_TIER_BOUNDARIES (a test checks them against the installed litellm): the lab's defaults
 LITELLM_DEFAULT_BOUNDARIES = (0.15, 0.35, 0.60)
+DEFAULT_THRESHOLDS = LITELLM_DEFAULT_BOUNDARIES
 # The reasoning-marker override's floor. litellm's default tracks simple_medium (0.15); the lab fixes it at
 # that default so the override does not move with the first threshold, and writes it out on export.
 OVERRIDE_MIN_SCORE = 0.15
@@ -50,17 +50,12 @@ MAX_MODELS = len(TIER_NAMES)
 _UNREACHABLE = 2.0
 
 
-def lab_threshold(boundary: float) -> float:
-    """The lab threshold that routes exactly as a litellm boundary (score >= boundary is score > the float below)."""
-    return math.nextafter(float(boundary), -math.inf)
-
-
-def litellm_boundary(threshold: float) -> float:
-    """The litellm boundary that routes exactly as a lab threshold (score > t is score >= the float above t)."""
-    return math.nextafter(float(threshold), math.inf)
-
-
-DEFAULT_THRESHOLDS = tuple(lab_threshold(b) for b in LITELLM_DEFAULT_BOUNDARIES)
+def lab_scores(weighted: np.ndarray, override: np.ndarray) -> np.ndarray:
+    """Scores in [0, 1] where score > t exactly when litellm's weighted score >= t (t in [0, 1]); 1.0 for the override."""
+    weighted = np.asarray(weighted, dtype=np.float64)
+    above = np.nextafter(np.minimum(weighted, 1.0), np.inf)  # the float just above: > t is litellm's >= t
+    inside = np.where(weighted < 0.0, 0.0, np.where(weighted >= 1.0, 1.0, above))
+    return np.where(override, 1.0, inside)
 
 
 def import_litellm() -> Any:
@@ -110,7 +105,7 @@ def check_model_count(n_models: int) -> None:
 
 def boundaries_for(thresholds: tuple[float, ...] | list[float]) -> dict[str, float]:
     """litellm tier_boundaries routing as these lab thresholds (one per model boundary; unused tiers collapse)."""
-    values = [litellm_boundary(t) for t in thresholds]
+    values = [float(t) for t in thresholds]
     if not 1 <= len(values) <= len(BOUNDARY_KEYS):
         raise LabError(f"litellm-complexity takes 1 to {len(BOUNDARY_KEYS)} thresholds, not {len(values)}")
     values += [values[-1]] * (len(BOUNDARY_KEYS) - len(values))
@@ -137,8 +132,8 @@ class ComplexityScores:
 
     @property
     def score(self) -> np.ndarray:
-        """The lab's score in [0, 1]: the clipped weighted score, 1.0 where the override sends a prompt to the top."""
-        return np.where(self.override, 1.0, np.clip(self.weighted, 0.0, 1.0))
+        """The lab's score in [0, 1] (see lab_scores): 1.0 where the override sends a prompt to the top."""
+        return lab_scores(self.weighted, self.override)
 
 
 def scoring_router() -> Any:

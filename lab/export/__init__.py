@@ -29,6 +29,8 @@ _EXPORTS = {
     "Calibration": "calibrate",
     "calibrate_shares": "calibrate",
     "write_files": "files",
+    "zip_bytes": "files",
+    "view_figures": "snapshot",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -3,7 +3,7 @@
 A cell that starts with = + - @ (or a tab or carriage return) is a formula to Excel, LibreOffice and
 Google Sheets: a query id, category or model label from someone's log could run one when the file is
 opened. Such text cells get a leading apostrophe (OWASP's advice for CSV injection), which spreadsheets
-show as text; numbers are written as numbers.
+show as text; numbers are written as numbers (scores to 12 significant digits).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def decisions_csv(queries: QuerySet, signals: Signals, result: Result, model_nam
             [
                 spreadsheet_safe(queries.ids[i]),
                 spreadsheet_safe(queries.category[i]),
-                *(repr(float(s)) for s in scores[i]),
+                *(f"{float(s):.12g}" for s in scores[i]),
                 tier,
                 spreadsheet_safe(model_names[tier]),
                 spreadsheet_safe(reasons[i]),

@@ -7,8 +7,10 @@ never leaves half a config (or a config without its plugin) behind.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from lab.core.errors import LabError
@@ -52,3 +54,12 @@ def write_files(files: dict[Path, str]) -> list[Path]:
             if leftover.exists():
                 leftover.unlink()
     return [target for _, target in staged]
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """Several text files as one zip archive (for a download that must keep them together)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()

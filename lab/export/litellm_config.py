@@ -338,9 +338,9 @@ def litellm_export(
             router_config = _complexity_config(keys, values)
             lab_tiers = assign_tiers(signals, values)
             extra = (
-                f"LiteLLM moves a request up when score >= boundary, the lab when score > threshold: each boundary "
-                f"below is the float just above its threshold, so both route every prompt the same way; prompts with "
-                f"two or more reasoning markers scoring at least {OVERRIDE_MIN_SCORE} go to the top tier whatever the boundaries",
+                "the tier boundaries below are the lab's thresholds, the same numbers: the lab scores each prompt as "
+                "the float just above LiteLLM's score, so its score > threshold is LiteLLM's score >= boundary; prompts "
+                f"with two or more reasoning markers scoring at least {OVERRIDE_MIN_SCORE} go to the top tier whatever the boundaries",
             )
         else:
             tier_names = list(TIER_NAMES[: len(models)])

@@ -16,7 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lab.core.errors import LabError
+from lab.core.experiment import Experiment, run
 from lab.core.scenario import Scenario, parse_scenario
+from lab.core.signals import Signals
+from lab.failures.clean_vs_injected import compare
 
 FIGURES = ("quality", "quality_retained", "savings", "strong_share", "cost_per_query_usd", "call_share")
 
@@ -59,6 +62,15 @@ def snapshot_of(
         seed=scenario.seed,
         figures=kept,
     )
+
+
+def view_figures(
+    experiment: Experiment, signals: Signals, thresholds: tuple[float, ...], failures: dict[str, float]
+) -> dict[str, Any]:
+    """The headline figures of a view at fixed thresholds (the run with failures where there are any), as simulate prints them."""
+    if not failures:
+        return run(experiment, signals, thresholds)[1].model_dump()
+    return compare(experiment, signals, failures, thresholds, retune=False).injected.model_dump()
 
 
 def snapshot_yaml(snapshot: Snapshot) -> str:

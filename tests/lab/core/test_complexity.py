@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pytest
@@ -18,8 +17,7 @@ from lab.core.complexity import (
     _distinct_scores,
     boundaries_for,
     complexity_scores,
-    lab_threshold,
-    litellm_boundary,
+    lab_scores,
     litellm_default_boundaries,
     tier_index,
     tier_models,
@@ -82,25 +80,23 @@ def replay_prompts(data_dir):
     return texts + CONSTRUCTED
 
 
-def test_the_default_boundaries_are_the_installed_litellms():
-    assert litellm_default_boundaries() == LITELLM_DEFAULT_BOUNDARIES
-    for threshold, boundary in zip(DEFAULT_THRESHOLDS, LITELLM_DEFAULT_BOUNDARIES):
-        assert threshold < boundary and math.nextafter(threshold, math.inf) == boundary
+def test_the_default_thresholds_are_the_installed_litellms_boundaries():
+    assert litellm_default_boundaries() == LITELLM_DEFAULT_BOUNDARIES == DEFAULT_THRESHOLDS
 
 
-@given(st.floats(0.0, 1.0), st.floats(-1.0, 2.0))
-def test_an_exported_boundary_routes_every_score_as_the_lab_threshold(threshold, raw):
-    assert (raw > threshold) == (raw >= litellm_boundary(threshold))
-
-
-@given(st.floats(-1.0, 2.0), st.floats(-1.0, 2.0))
-def test_a_lab_threshold_routes_every_score_as_the_litellm_boundary(boundary, raw):
-    assert (raw >= boundary) == (raw > lab_threshold(boundary))
+@given(st.floats(0.0, 1.0), st.floats(-1.0, 2.0), st.booleans())
+def test_a_lab_threshold_routes_every_score_as_the_litellm_boundary_of_the_same_value(threshold, raw, override):
+    score = float(lab_scores(np.array([raw]), np.array([override]))[0])
+    assert 0.0 <= score <= 1.0
+    if override:
+        assert score == 1.0
+    elif raw < 1.0:
+        assert (score > threshold) == (raw >= threshold)  # litellm: up at score >= boundary; the lab: at score > t
 
 
 def test_boundaries_and_tiers_for_two_to_four_models():
-    assert boundaries_for([0.2]) == dict.fromkeys(BOUNDARY_KEYS, litellm_boundary(0.2))
-    assert list(boundaries_for([0.1, 0.3, 0.5]).values()) == [litellm_boundary(t) for t in (0.1, 0.3, 0.5)]
+    assert boundaries_for([0.2]) == dict.fromkeys(BOUNDARY_KEYS, 0.2)
+    assert list(boundaries_for([0.1, 0.3, 0.5]).values()) == [0.1, 0.3, 0.5]
     assert tier_models(["a", "b"]) == {"SIMPLE": "a", "MEDIUM": "b", "COMPLEX": "b", "REASONING": "b"}
     assert tier_models(["a", "b", "c", "d"]) == {"SIMPLE": "a", "MEDIUM": "b", "COMPLEX": "c", "REASONING": "d"}
     with pytest.raises(LabError, match="2 to 4"):

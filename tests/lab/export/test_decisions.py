@@ -40,7 +40,7 @@ def test_hostile_ids_categories_and_model_names_are_neutralised():
             assert not cell.startswith(FORMULA_STARTS)
         assert 0 <= float(row[2]) <= 1 and row[3] in ("0", "1")
     assert rows[1][0] == "'" + HOSTILE[0] and rows[7][0] == "plain"
-    assert [float(r[2]) for r in rows[1:]] == signals.score.tolist()  # scores exactly, as numbers
+    assert np.allclose([float(r[2]) for r in rows[1:]], signals.score, rtol=1e-11, atol=0)  # scores, as numbers
     assert [int(r[3]) for r in rows[1:]] == result.tier.tolist()
 
 
