@@ -268,7 +268,7 @@ def _header(
         f"LiteLLM configuration exported by Routing Lab for strategy '{strategy}' on {data}.",
         f"Checked against litellm {package_version('litellm')}; the project pins litellm >=1.110.2,<1.111.",
         f"Thresholds (the lab routes a query up when its score > threshold): {', '.join(f'{t:.4g}' for t in thresholds)}."
-        if summary.strategy == strategy and not fixed
+        if not fixed
         else "Thresholds: none (every request goes to one model).",
         "",
         "What the lab measured at this setting (95% bootstrap intervals over the queries):",
