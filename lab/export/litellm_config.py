@@ -182,11 +182,6 @@ def check_order(thresholds: tuple[float, ...]) -> None:
 
 def api_key_variable(spec: ModelSpec, overrides: dict[str, str]) -> str:
     """The environment variable holding a model's API key: given, else the one LiteLLM reads for its provider."""
-    if spec.key in overrides:
-        name = overrides[spec.key]
-        if not name.replace("_", "").isalnum() or not name[:1].isalpha():
-            raise LabError(f"--api-key-env {spec.key}={name}: a variable name is letters, digits and _ (e.g. MY_KEY)")
-        return name
     litellm = import_litellm()
     try:
         _, provider, _, _ = litellm.get_llm_provider(model=spec.key)
@@ -195,6 +190,11 @@ def api_key_variable(spec: ModelSpec, overrides: dict[str, str]) -> str:
             f"model '{spec.key}' is not a litellm model key (litellm finds no provider for it): give the scenario "
             "model the key LiteLLM calls it by, e.g. openai/gpt-4o-mini or together_ai/<org>/<model>"
         ) from None
+    if spec.key in overrides:
+        name = overrides[spec.key]
+        if not name.replace("_", "").isalnum() or not name[:1].isalpha():
+            raise LabError(f"--api-key-env {spec.key}={name}: a variable name is letters, digits and _ (e.g. MY_KEY)")
+        return name
     known = API_KEY_ENV.get(provider)
     if known is None:
         raise LabError(
@@ -311,12 +311,18 @@ def litellm_export(
     unknown = sorted(set(overrides) - set(keys))
     if unknown:
         raise LabError(f"--api-key-env names '{unknown[0]}', which is not a model of this scenario ({', '.join(keys)})")
-    variables = [api_key_variable(spec, overrides) for spec in models]
+    if not options.router_name.strip() or options.router_name in keys:
+        raise LabError(
+            f"--router-name '{options.router_name}': name the entry point something other than a model key, e.g. routing-lab"
+        )
+    fixed = info.fixed_tier_of(len(models))
+    used = [models[fixed]] if fixed is not None else models  # a fixed strategy needs its one model's key only
+    variable_of = {spec.key: api_key_variable(spec, overrides) for spec in used}
+    variables = [variable_of.get(spec.key, "") for spec in models]
     ids = tuple(f"{options.router_name}-tier-{k}" for k in range(len(models)))
     signals = signals_for(experiment, strategy)
     _, summary = run(experiment, signals, values)
     n = experiment.queries.n_queries
-    fixed = info.fixed_tier_of(len(models))
     plugin: PluginParams | None = None
     if fixed is not None:
         spec = models[fixed]
@@ -368,7 +374,7 @@ def litellm_export(
             f"clients call model '{options.router_name}'; the router's own features that move a request off its "
             "scored tier are switched off below, so it routes by the score alone as the lab measured",
         )
-    needed = ", ".join(sorted({variables[fixed]} if fixed is not None else set(variables)))
+    needed = ", ".join(sorted(set(variable_of.values())))
     extra = (*extra, f"set {needed} in the gateway's environment (the keys are read from there, never written here)")
     return LiteLLMExport(
         strategy=strategy,

@@ -156,3 +156,25 @@ def test_calibrate_every_strategy_prints_achieved_beside_target(capsys):
     assert status == 0 and "target" in out and "achieved" in out and "40.0%" in out
     assert "sum to" in _refused(capsys, "calibrate", *SMALL, "--share", "0.6", "--share", "0.6")
     assert "--share" in _refused(capsys, "calibrate", *SMALL)
+
+
+def test_a_fixed_export_needs_only_its_own_models_key_and_a_distinct_entry_point(capsys, tmp_path):
+    data = load_scenario("customer-support").with_queries(500).model_dump(mode="json")
+    data["models"][1]["key"] = "acme-finetune-v2"  # priced in the scenario, unknown to litellm
+    path = tmp_path / "own.yaml"
+    path.write_text(yaml.safe_dump(data))
+    status, out, _ = _run(capsys, "export", "litellm", "--scenario", str(path), "--strategy", "always-cheapest")
+    assert status == 0 and yaml.safe_load(out)["model_list"][0]["litellm_params"]["model"] == "gpt-4o-mini"
+    for strategy in ("always-strongest", "length"):
+        err = _refused(
+            capsys, "export", "litellm", "--scenario", str(path), "--strategy", strategy, "-o", str(tmp_path / "c.yaml")
+        )
+        assert "'acme-finetune-v2' is not a litellm model key" in err
+    err = _refused(
+        capsys, "export", "litellm", "--scenario", str(path), "--strategy", "always-strongest",
+        "--api-key-env", "acme-finetune-v2=ACME_KEY",
+    )  # fmt: skip
+    assert "not a litellm model key" in err  # naming its key variable does not make litellm able to call it
+    assert "other than a model key" in _refused(
+        capsys, "export", "litellm", *SMALL, "--strategy", "litellm-complexity", "--router-name", "gpt-4o"
+    )

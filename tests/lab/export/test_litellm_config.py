@@ -208,3 +208,14 @@ def test_the_plugin_module_depends_on_nothing_from_the_lab():
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert imported <= {"__future__", "itertools", "json", "math", "re", "pathlib", "typing", "litellm"}
+
+
+def test_each_providers_key_variable_is_the_one_litellm_reads(litellm_offline, monkeypatch):
+    from lab.export.litellm_config import API_KEY_ENV
+
+    for provider, variable in API_KEY_ENV.items():
+        monkeypatch.delenv(variable, raising=False)
+        assert litellm_offline.get_llm_provider(model=f"{provider}/some-model")[1] == provider
+        assert variable in litellm_offline.validate_environment(model=f"{provider}/some-model")["missing_keys"], (
+            provider
+        )
