@@ -41,6 +41,7 @@ PAGES = [
     st.Page(HERE / "pages" / "queries.py", title="Queries", icon=":material/list_alt:"),
     st.Page(HERE / "pages" / "cost_projection.py", title="Cost projection", icon=":material/payments:"),
     st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"),
+    st.Page(HERE / "pages" / "export.py", title="Export", icon=":material/ios_share:"),
     st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"),
 ]
 

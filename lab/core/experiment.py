@@ -20,7 +20,7 @@ from lab.core.queryset import QuerySet
 from lab.core.routing import Result, route
 from lab.core.scenario import Scenario
 from lab.core.signals import Signals
-from lab.core.strategies import compute_signals, default_thresholds
+from lab.core.strategies import compute_signals, starting_thresholds, strategy_info
 from lab.core.sweep import SortedSignals, Sweep, sort_signals, sweep
 
 
@@ -100,13 +100,13 @@ def signals_for(experiment: Experiment, strategy: str) -> Signals:
 
 
 def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:
-    """Given thresholds, else the scenario's defaults for its default strategy, else k/m."""
+    """Given thresholds, else the scenario's defaults for its default strategy, else the strategy's own, else k/m."""
     if thresholds:
         return list(thresholds)
     defaults = experiment.scenario.defaults
     if defaults.thresholds is not None and strategy == defaults.strategy:
         return list(defaults.thresholds)
-    return default_thresholds(experiment.queries.n_models)
+    return starting_thresholds(strategy_info(strategy, list(experiment.models)), experiment.queries.n_models)
 
 
 def run(

@@ -14,9 +14,11 @@ import numpy as np
 
 from lab.core.calls import CallTable, call_cost_usd, call_latency_ms
 from lab.core.classifier import RouterClassifier, cross_fit_scores
+from lab.core.complexity import DEFAULT_THRESHOLDS, MAX_MODELS, check_model_count, complexity_scores
 from lab.core.errors import LabError
 from lab.core.links import logit, normal_quantile, sigmoid
 from lab.core.models import ModelSpec
+from lab.core.pricing import litellm_version
 from lab.core.queryset import QuerySet
 from lab.core.scenario import CascadeKnobs, LlmRouterKnobs, SignalKnobs
 from lab.core.signals import Signals
@@ -31,6 +33,8 @@ class StrategyInfo:
     simulated: its signal is drawn from the ground truth with stated knobs, not measured.
     tier: always-<model>: the tier every query goes to (-1 = the strongest); None for a router.
     hindsight: it reads the outcomes it is judged on (the oracle): an upper bound, not a router.
+    thresholds: its own starting thresholds (the first m-1 are used), where it has them (litellm's boundaries).
+    max_models: the most models it can route between, where it is limited (litellm's four complexity tiers).
     """
 
     name: str
@@ -38,6 +42,8 @@ class StrategyInfo:
     simulated: bool = False
     tier: int | None = None
     hindsight: bool = False
+    thresholds: tuple[float, ...] | None = None
+    max_models: int | None = None
 
     @property
     def thresholded(self) -> bool:
@@ -47,6 +53,10 @@ class StrategyInfo:
     def fixed_tier_of(self, n_models: int) -> int | None:
         """The tier every query goes to among `n_models`, or None for a strategy that looks at the query."""
         return None if self.tier is None else self.tier % n_models
+
+    def routes(self, n_models: int) -> bool:
+        """Whether it can route between `n_models` models."""
+        return self.max_models is None or n_models <= self.max_models
 
 
 _BASE: tuple[StrategyInfo, ...] = (
@@ -64,6 +74,13 @@ _BASE: tuple[StrategyInfo, ...] = (
         "TF-IDF + logistic regression trained on a disjoint split: P(cheapest fails where strongest succeeds)",
     ),
     StrategyInfo(
+        "litellm-complexity",
+        "LiteLLM's own complexity router: its local weighted score (keywords, length, reasoning markers); "
+        "thresholds are its tier boundaries",
+        thresholds=DEFAULT_THRESHOLDS,
+        max_models=MAX_MODELS,
+    ),
+    StrategyInfo(
         "llm-router",
         "a cheap LLM rates each query 1-10 (simulated: accuracy and bias knobs); its calls are paid for",
         True,
@@ -77,12 +94,13 @@ _BASE: tuple[StrategyInfo, ...] = (
 
 
 def list_strategies(models: list[ModelSpec] | None = None) -> list[StrategyInfo]:
-    """Every strategy, with always-<model> for each model when the models are given."""
+    """Every strategy, with always-<model> for each model when the models are given (and only those that route that many)."""
     always = [
         StrategyInfo(f"always-{spec.key}", f"send every query to {spec.name}", tier=tier)
         for tier, spec in enumerate(models or [])
     ]
-    return [*_BASE[:2], *always, *_BASE[2:]]
+    every = [*_BASE[:2], *always, *_BASE[2:]]
+    return every if models is None else [info for info in every if info.routes(len(models))]
 
 
 def strategy_info(strategy: str, models: list[ModelSpec]) -> StrategyInfo:
@@ -91,6 +109,8 @@ def strategy_info(strategy: str, models: list[ModelSpec]) -> StrategyInfo:
     for info in known:
         if info.name == strategy:
             return info
+    if strategy == "litellm-complexity":
+        check_model_count(len(models))
     raise LabError(f"unknown strategy '{strategy}'; known: {', '.join(info.name for info in known)}")
 
 
@@ -124,6 +144,13 @@ def weakest_sufficient_tiers(queries: QuerySet) -> np.ndarray:
 def default_thresholds(n_models: int) -> list[float]:
     """Evenly spaced thresholds k/m, one per tier boundary."""
     return [k / n_models for k in range(1, n_models)]
+
+
+def starting_thresholds(info: StrategyInfo, n_models: int) -> list[float]:
+    """A strategy's own starting thresholds where it has them (litellm's boundaries), else k/m."""
+    if info.thresholds is not None and len(info.thresholds) >= n_models - 1:
+        return list(info.thresholds[: n_models - 1])
+    return default_thresholds(n_models)
 
 
 def _single_call_paths(
@@ -279,10 +306,26 @@ def compute_signals(
             "prompt tokens, as a rank among this query set's prompts",
         ),
         "classifier": lambda: _classifier(queries, calls, knobs, rng, classifier),
+        "litellm-complexity": lambda: _litellm_complexity(queries, calls),
         "llm-router": lambda: _llm_router(queries, models, calls, knobs.llm_router, rng),
         "cascade": lambda: _cascade(queries, models, calls, knobs.cascade, rng),
     }
     return builders[strategy]()
+
+
+def _litellm_complexity(queries: QuerySet, calls: CallTable) -> Signals:
+    check_model_count(queries.n_models)
+    scores = complexity_scores(queries.text)
+    override = float(scores.override.mean()) if queries.n_queries else 0.0
+    cost, ms = _single_call_paths(calls)
+    return Signals(
+        "litellm-complexity",
+        scores.score,
+        cost,
+        ms,
+        f"LiteLLM {litellm_version()}'s complexity router scores each prompt locally (its own code, no call); "
+        f"{override:.1%} carry two or more reasoning markers and go to the strongest model whatever the thresholds",
+    )
 
 
 def _classifier(

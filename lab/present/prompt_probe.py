@@ -1,7 +1,8 @@
 """Probe one typed prompt: every strategy's score for it and where it would be routed.
 
 Only strategies that can score an unseen prompt do so: length (its token count ranked against the
-query set's prompts) and the classifier (fitted on the query set). The oracle, the simulated LLM
+query set's prompts), the classifier (fitted on the query set) and LiteLLM's complexity router (its
+own local scorer). The oracle, the simulated LLM
 router and the simulated cascade scorer draw on each query's known outcomes, which a new prompt does
 not have: they are marked as such instead of being given a made-up score.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.core.classifier import RouterClassifier
+from lab.core.complexity import complexity_scores
 from lab.core.experiment import Experiment, thresholds_for
 from lab.core.routing import assign_tiers
 from lab.core.signals import Signals
@@ -78,6 +80,15 @@ def probe_prompt(
                     f"P(needs a stronger model), trained on {classifier.n_train:,} queries of {classifier.trained_on}",
                 )
             )
+        elif info.name == "litellm-complexity":
+            scores = complexity_scores([text])
+            score = float(scores.score[0])
+            why = (
+                "two or more reasoning markers: LiteLLM's override sends it to its top tier"
+                if scores.override[0]
+                else f"LiteLLM's weighted score {scores.weighted[0]:+.3f}, clipped to [0, 1]"
+            )
+            rows.append(ProbeRow(info.name, score, names[_tier_of(score, chosen, m)], chosen, why))
         elif info.name == "random":
             rows.append(
                 ProbeRow(

@@ -33,6 +33,7 @@ PAGES = {
     "Queries": "table",
     "Cost projection": "chart",
     "Failure gallery": "chart",
+    "Export": "download",
     "Data": "table",
 }
 
@@ -65,6 +66,8 @@ def test_every_page_draws_without_an_exception(browser, app_url):
             page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
             if shows == "chart":
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            elif shows == "download":
+                page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=90_000)
             else:
                 page.wait_for_selector('[data-testid="stDataFrame"]', timeout=90_000)
             page.evaluate(MUTATION_PROBE)
@@ -76,13 +79,14 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         page.close()
 
 
-NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Data"]
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data"]
 # a page's URL path -> the heading it opens with
 LINKS = {
     "compare": "Compare strategies",
     "queries": "Queries",
     "cost_projection": "Cost projection",
     "failure_gallery": "Failure gallery",
+    "export": "Export",
     "data": "Data",
 }
 PROJECTOR = {"width": 1280, "height": 720}

@@ -32,6 +32,7 @@ STRATEGY_COLOURS: dict[str, str] = {
     "classifier": OKABE_ITO["purple"],
     "llm-router": OKABE_ITO["orange"],
     "length": OKABE_ITO["green"],
+    "litellm-complexity": OKABE_ITO["sky"],
     "random": GREY,
     "oracle": OKABE_ITO["black"],
 }

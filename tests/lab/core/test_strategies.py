@@ -31,6 +31,7 @@ def test_every_strategy_is_listed_with_always_per_model():
         "oracle",
         "length",
         "classifier",
+        "litellm-complexity",
         "llm-router",
         "cascade",
     ):
@@ -219,9 +220,12 @@ def test_strategy_behaviour_is_data_not_names():
         "random",
         "length",
         "classifier",
+        "litellm-complexity",
         "llm-router",
         "cascade",
     ]
+    assert [name for name, info in infos.items() if info.thresholds is not None] == ["litellm-complexity"]
+    assert "litellm-complexity" not in [info.name for info in list_strategies(make_models(5))]  # four tiers at most
     with pytest.raises(LabError, match="unknown strategy 'nope'; known: always-cheapest"):
         strategy_info("nope", models)
 
