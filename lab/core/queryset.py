@@ -13,6 +13,8 @@ from lab.core.errors import LabError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from lab.core.recorded import RecordedSignals
+
 
 @dataclass(frozen=True, eq=False)
 class QuerySet:
@@ -33,6 +35,7 @@ class QuerySet:
     output_tokens: np.ndarray  # (n, m) float
     cost_usd: np.ndarray | None = None  # (n, m) float, recorded cost where the source has it
     notes: tuple[str, ...] = field(default_factory=tuple)  # provenance and assumptions to show
+    recorded: RecordedSignals | None = None  # router and cascade signals measured by a live run (lab.core.recorded)
 
     def __post_init__(self) -> None:
         # column-major: routing reads one model's column at a time
@@ -60,6 +63,8 @@ class QuerySet:
             raise LabError(f"query set '{self.name}' has no queries")
         if not np.all(np.isfinite(self.quality)) or self.quality.min() < 0 or self.quality.max() > 1:
             raise LabError(f"query set '{self.name}': quality must be finite and in [0, 1]")
+        if self.recorded is not None:
+            self.recorded.check(n, f"query set '{self.name}'")
 
     @property
     def n_queries(self) -> int:
@@ -95,6 +100,7 @@ class QuerySet:
             output_tokens=self.output_tokens[index],
             cost_usd=None if self.cost_usd is None else self.cost_usd[index],
             notes=self.notes,
+            recorded=None if self.recorded is None else self.recorded.take(index),
         )
 
     def to_frame(self, index: np.ndarray | slice | None = None) -> pd.DataFrame:

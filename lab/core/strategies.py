@@ -20,6 +20,7 @@ from lab.core.links import logit, normal_quantile, sigmoid
 from lab.core.models import ModelSpec
 from lab.core.pricing import litellm_version
 from lab.core.queryset import QuerySet
+from lab.core.recorded import recorded_signals
 from lab.core.scenario import CascadeKnobs, LlmRouterKnobs, SignalKnobs
 from lab.core.signals import Signals
 
@@ -295,6 +296,9 @@ def compute_signals(
             oracle_tiers(queries, calls.cost_usd),
             calls,
         )
+    recorded = recorded_signals(strategy, queries, calls, knobs.cascade.pass_mark, rng)  # a live run's real signals
+    if recorded is not None:
+        return recorded
     builders: dict[str, Callable[[], Signals]] = {
         "random": lambda: Signals(
             "random", rng.random(queries.n_queries), *_single_call_paths(calls), "a uniform random score"

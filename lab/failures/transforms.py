@@ -25,6 +25,7 @@ from lab.core.experiment import signals_for
 from lab.core.links import logit, sigmoid
 from lab.core.metrics import baselines_of
 from lab.core.queryset import QuerySet
+from lab.core.recorded import rescore_recorded_confidence
 from lab.core.strategies import cascade_confidence, length_scores, strategy_rng
 from lab.failures.world import World
 
@@ -70,8 +71,14 @@ def _rescore_cascade(world: World, temperature: float, bias_logit: float, auroc:
     queries = world.experiment.queries
     knobs = world.experiment.scenario.signals.cascade
     m = queries.n_models
-    good = (queries.quality[:, : m - 1] >= knobs.pass_mark).astype(float)
-    confidence = cascade_confidence(good, signals.draws["noise"], auroc, temperature, bias_logit)
+    if "recorded_confidence" in signals.draws:  # a live run's confidences (lab.core.recorded), rescored
+        base = float(signals.draws["recorded_auroc"][0]) if len(queries.ids) else auroc
+        confidence = rescore_recorded_confidence(
+            signals.draws["recorded_confidence"], signals.draws["noise"], base, auroc, temperature, bias_logit
+        )
+    else:
+        good = (queries.quality[:, : m - 1] >= knobs.pass_mark).astype(float)
+        confidence = cascade_confidence(good, signals.draws["noise"], auroc, temperature, bias_logit)
     score = 1.0 - confidence
     description = signals.description.split("; injected:")[0] + (
         f"; injected: scorer AUROC {auroc:.2f}, temperature {temperature:.2f}, bias {bias_logit:+.2f} logits"

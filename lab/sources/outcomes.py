@@ -14,6 +14,9 @@ The user's own logs use the outcome-matrix format below (CSV, JSONL or Parquet);
     quality:<model>          required  for two or more models, cheapest first: True/False or a number in [0, 1]
     output_tokens:<model>    optional  that model's answer length in tokens
     cost_usd:<model>         optional  the recorded USD cost of that call (for every model, or for none)
+
+A live run adds optional columns (measured latency, answers, verdicts, router ratings, cascade
+confidences) and JSONL run headers; lab.sources.recorded_columns reads them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lab.core.errors import DataError, LabError
 from lab.core.queryset import QuerySet
+from lab.core.recorded import RecordedSignals
+from lab.sources import recorded_columns
 from lab.sources.outcome_files import read_table
 from lab.sources.tokens import count_tokens, encoding_name
 
@@ -154,6 +159,7 @@ class OutcomeTable:
     cost_usd: np.ndarray | None = None  # (n, m) where recorded
     answers: np.ndarray | None = None  # (n, m) object: recorded answer texts (None where absent)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    recorded: RecordedSignals | None = None  # router ratings and confidences of a live run, by model name
 
     def take(self, keep: np.ndarray, *notes: str) -> OutcomeTable:
         """The rows where `keep` is True (a boolean mask), with more notes."""
@@ -169,6 +175,7 @@ class OutcomeTable:
             cost_usd=None if self.cost_usd is None else self.cost_usd[keep],
             answers=None if self.answers is None else self.answers[keep],
             notes=self.notes + tuple(notes),
+            recorded=None if self.recorded is None else self.recorded.take(keep),
         )
 
 
@@ -294,6 +301,7 @@ def to_queryset(
         output_tokens=output,
         cost_usd=cost,
         notes=table.notes + tuple(prompt_note) + tuple(output_notes) + tuple(notes),
+        recorded=table.recorded,
     )
     for array in (
         queries.ids,
@@ -353,7 +361,7 @@ class OutcomeSchema(BaseModel):
         models: dict[str, dict[str, bool]] = {}
         extra: dict[str, list[str]] = {"output_tokens": [], "cost_usd": []}
         for column in columns:
-            if column in _BASE_COLUMNS:
+            if column in _BASE_COLUMNS or recorded_columns.is_recorded_column(column):
                 continue
             prefix = next((p for p in _MODEL_PREFIXES if column.startswith(p)), None)
             if prefix is None or not column[len(prefix) :]:
@@ -392,6 +400,7 @@ class OutcomeSchema(BaseModel):
 
 def parse_outcome_table(frame: pd.DataFrame, filename: str) -> OutcomeTable:
     """An OutcomeTable from a table in the lab's outcome format (see the module docstring)."""
+    frame, run_headers = recorded_columns.strip_run_headers(frame)
     schema = OutcomeSchema.from_columns(list(frame.columns), filename)
     n = len(frame)
     text = text_column(frame, "text", filename)
@@ -413,7 +422,7 @@ def parse_outcome_table(frame: pd.DataFrame, filename: str) -> OutcomeTable:
             np.int64
         )
     names = tuple(m.name for m in schema.models)
-    quality = np.column_stack([unit_scores(frame, f"quality:{name}", filename) for name in names])
+    quality = np.column_stack([_quality(frame, name, filename) for name in names])
     output = np.column_stack(
         [
             nonnegative(frame, f"output_tokens:{m.name}", filename, upper=MAX_TOKENS)
@@ -437,8 +446,24 @@ def parse_outcome_table(frame: pd.DataFrame, filename: str) -> OutcomeTable:
         output_tokens=output,
         prompt_tokens=prompt,
         cost_usd=cost,
-        notes=(f"{n:,} queries replayed from the log {filename}, quality as logged",),
+        answers=recorded_columns.answers_of(frame, names),
+        notes=(
+            f"{n:,} queries replayed from the log {filename}, quality as logged",
+            *recorded_columns.run_notes(run_headers, frame, names),
+        ),
+        recorded=recorded_columns.parse_recorded(frame, filename, names, run_headers),
     )
+
+
+def _quality(frame: pd.DataFrame, model: str, filename: str) -> np.ndarray:
+    """A model's quality column; empty only where a live run's judge gave a malformed verdict."""
+    column = f"quality:{model}"
+    values = unit_scores(frame, column, filename, allow_missing=True)
+    excused = recorded_columns.ungraded(frame, model)
+    _fail_at(
+        np.isnan(values) & ~excused, "has no value", filename, column, "every query needs an outcome for every model"
+    )
+    return values
 
 
 def parse_outcome_log(data: bytes, filename: str, typical_output_tokens: Mapping[str, float] | None = None) -> QuerySet:
