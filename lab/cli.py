@@ -170,7 +170,21 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
     )
     cal.add_argument("--format", choices=["table", "json"], default="table")
+    live = sub.add_parser(
+        "live",
+        help="call real models through litellm on a sample of queries, inside a hard budget; write an outcome log",
+    )
+    from lab.live.command import add_arguments as live_arguments
+
+    live_arguments(live)
     return parser
+
+
+def _live(args: argparse.Namespace) -> int:
+    """`routing-lab live estimate|run` (lab.live.command): its exit status."""
+    from lab.live.command import live_command
+
+    return live_command(args)
 
 
 def _import(args: argparse.Namespace) -> None:
@@ -579,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
             _export(args)
         elif args.command == "calibrate":
             _calibrate(args)
+        elif args.command == "live":
+            return _live(args)
     except LabError as exc:
         print(f"routing-lab: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,202 @@
+"""`routing-lab live estimate|run`: build a plan from the command line, price it, run it with a progress bar.
+
+Every bad input is a LabError (one line, exit status 2): an unknown model key names the closest
+known keys, a model without a price asks for --price, a prompts file without a text column, a
+budget of zero or below, a sample larger than the query set, an unreachable endpoint (after the
+retries, with the finished rows kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from lab.core.errors import LabError
+from lab.live.credentials import Credentials, redact
+from lab.live.estimate import estimate_run
+from lab.live.models import LiveModel, parse_api_bases, parse_price, resolve_model
+from lab.live.plan import LivePlan, LiveSettings
+from lab.live.queries import LiveQuery, queries_from_file, queries_from_scenario, sample_queries
+from lab.live.runner import LiveRunner, Progress, RunSummary
+
+
+def add_arguments(live: argparse.ArgumentParser) -> None:
+    """The options of `routing-lab live`."""
+    live.add_argument("action", choices=["estimate", "run"], help="estimate: price the run; run: send it")
+    source = live.add_mutually_exclusive_group()
+    source.add_argument(
+        "--prompts", metavar="FILE", help="CSV/JSONL/Parquet with a text column (id, category, reference optional)"
+    )
+    source.add_argument("--scenario", help="send this scenario's queries (built-in name or YAML file)")
+    live.add_argument("--sample", type=int, default=None, metavar="N", help="send N queries drawn at random (seeded)")
+    live.add_argument("--seed", type=int, default=0, help="seed of the sample and of the retry jitter")
+    live.add_argument("--models", required=True, help="litellm keys, cheapest first, comma-separated (2 or more)")
+    live.add_argument(
+        "--api-base",
+        action="append",
+        default=None,
+        metavar="URL|MODEL=URL",
+        help="an OpenAI-compatible endpoint for every model, or for one (repeatable)",
+    )
+    live.add_argument(
+        "--api-key-env", default=None, metavar="VAR", help="environment variable holding the --api-base endpoint's key"
+    )
+    live.add_argument("--judge", default=None, metavar="MODEL", help="grades answers of queries without a reference")
+    live.add_argument(
+        "--router-model",
+        default=None,
+        metavar="MODEL",
+        help="rates each query 1-10 (default: the cheapest model; 'none' for no router)",
+    )
+    live.add_argument("--budget-usd", type=float, default=None, help="hard cap on everything the run spends")
+    live.add_argument("--concurrency", type=int, default=4, help="calls in flight per model (default 4)")
+    live.add_argument(
+        "--price",
+        action="append",
+        default=None,
+        metavar="MODEL=IN/OUT",
+        help="USD per million input/output tokens (repeatable)",
+    )
+    live.add_argument("--max-tokens", type=int, default=512, help="answer length limit (default 512)")
+    live.add_argument("--timeout", type=float, default=60.0, help="seconds per attempt (default 60)")
+    live.add_argument("--max-attempts", type=int, default=4, help="first try plus retries per call (default 4)")
+    live.add_argument("--dry-run", action="store_true", help="print the expected and worst-case cost; send nothing")
+    live.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="the outcome log to write (JSONL); a rerun continues it"
+    )
+    live.add_argument("--data-dir", default=None, help="folder with the public data sets (for replayed scenarios)")
+    live.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _split(models: str) -> list[str]:
+    keys = [k.strip() for k in models.split(",") if k.strip()]
+    if len(keys) < 2:
+        raise LabError(f"--models '{models}': name two or more litellm keys, cheapest first, comma-separated")
+    return keys
+
+
+def build_plan(args: argparse.Namespace, budget_usd: float) -> LivePlan:
+    """The plan the options describe; unknown keys and unpriced models are refused here, before any query is read."""
+    stated: dict[str, tuple[float, float]] = {}
+    for text in args.price or []:
+        model, price_in, price_out = parse_price(text)
+        stated[model] = (price_in, price_out)
+    default_base, per_model_base = parse_api_bases(args.api_base)
+
+    def model(key: str) -> LiveModel:
+        return resolve_model(key, per_model_base.get(key, default_base), stated)
+
+    models = [model(key) for key in _split(args.models)]
+    if len({m.key for m in models}) != len(models):
+        raise LabError(f"--models '{args.models}' names a model twice")
+    unknown = set(per_model_base) - {m.key for m in models} - {args.judge, args.router_model}
+    if unknown:
+        raise LabError(f"--api-base names a model that is not in the run: {', '.join(sorted(unknown))}")
+    if args.router_model is not None and args.router_model.lower() == "none":
+        router = None
+    else:
+        router = model(args.router_model) if args.router_model else models[0]
+    judge = model(args.judge) if args.judge else None
+    try:
+        settings = LiveSettings(
+            budget_usd=budget_usd,
+            concurrency=args.concurrency,
+            max_tokens=args.max_tokens,
+            timeout_s=args.timeout,
+            max_attempts=args.max_attempts,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": ("?",), "msg": str(exc)}
+        raise LabError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
+    return LivePlan(models=models, router=router, judge=judge, settings=settings)
+
+
+def load_queries(args: argparse.Namespace) -> tuple[list[LiveQuery], str]:
+    """The queries the options name, sampled; a missing source or an oversized sample is a LabError."""
+    if args.prompts:
+        queries, source = queries_from_file(args.prompts), args.prompts
+    elif args.scenario:
+        queries, source = queries_from_scenario(args.scenario, args.data_dir)
+        source = f"scenario {source}"
+    else:
+        raise LabError("name the queries to send: --prompts FILE or --scenario NAME")
+    return sample_queries(queries, args.sample, args.seed, source), source
+
+
+def _budget(args: argparse.Namespace, required: bool) -> float | None:
+    if args.budget_usd is None:
+        if required:
+            raise LabError("--budget-usd is required for a run: the hard cap on what it may spend, e.g. --budget-usd 2")
+        return None
+    if not args.budget_usd > 0 or args.budget_usd != args.budget_usd or args.budget_usd == float("inf"):
+        raise LabError(f"--budget-usd {args.budget_usd:g}: a budget must be a positive amount of USD, e.g. 2.50")
+    return float(args.budget_usd)
+
+
+def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[Progress], None], Callable[[], None]]:
+    if not enabled:
+        return (lambda _p: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="query", file=sys.stderr, dynamic_ncols=True, leave=True)
+
+    def update(p: Progress) -> None:
+        bar.total = p.queries_total
+        bar.n = p.queries_done
+        bar.set_postfix_str(
+            f"calls {p.calls_done:,}, spent ${p.spent_usd:,.4f}, left ${p.left_usd:,.4f}", refresh=False
+        )
+        bar.refresh()
+
+    return update, bar.close
+
+
+def live_command(args: argparse.Namespace) -> int:
+    """Run `routing-lab live estimate|run`; returns the exit status (bad input raises LabError)."""
+    budget = _budget(args, required=args.action == "run" and not args.dry_run)
+    plan = build_plan(args, budget if budget is not None else 1.0)
+    queries, source = load_queries(args)
+    estimate = estimate_run(plan, queries)
+    if args.action == "estimate" or args.dry_run:
+        print(f"queries: {source}, {len(queries):,} to send; models: {', '.join(m.key for m in plan.models)}")
+        print(
+            f"router: {plan.router.key if plan.router else 'none'}; judge: {plan.judge.key if plan.judge else 'none'}"
+        )
+        print("\n".join(estimate.lines(budget)))
+        if args.dry_run:
+            print("dry run: nothing was sent")
+        return 0
+    if args.output is None:
+        raise LabError("-o FILE is required for a run: the outcome log to write (a rerun continues it)")
+    credentials = Credentials.from_env(args.api_key_env)
+    update, close = _progress_bar(len(queries), not args.no_progress)
+    runner = LiveRunner(plan, queries, args.output, credentials, update)
+    assert budget is not None
+    print(
+        f"{len(queries):,} queries from {source}; expected ${estimate.expected_usd:,.4f}; {estimate.budget_line(budget)}"
+    )
+    import asyncio
+
+    interrupted = False
+    try:
+        summary = asyncio.run(runner.run())
+    except KeyboardInterrupt:
+        interrupted = True
+        summary = runner.summary()
+    finally:
+        close()
+    _print_summary(summary, credentials)
+    if interrupted:
+        return 130
+    if summary.stop_reason == "endpoint":
+        print(f"routing-lab: {redact(summary.message, credentials.secrets())}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _print_summary(summary: RunSummary, credentials: Credentials) -> None:
+    for line in summary.lines():
+        print(redact(line, credentials.secrets()))
+    print(f"replay it: routing-lab import outcomes {summary.output} -o live.yaml")
