@@ -138,7 +138,7 @@ def estimate_run(plan: LivePlan, queries: Sequence[LiveQuery]) -> CostEstimate:
         for m in plan.models:
             grading = (expected_answer, s.max_tokens)
             plans.append(
-                (f"judge {m.key}", plan.judge, judge_prompt, grading, (short, s.judge_max_tokens), unreferenced)
+                (f"judge on {m.key}", plan.judge, judge_prompt, grading, (short, s.judge_max_tokens), unreferenced)
             )
 
     roles: list[RoleCost] = []

@@ -1,6 +1,6 @@
 """Grading an answer against a reference: a final number (GSM8K style), a multiple-choice letter, or exact text.
 
-The answer's final value is its last 'Answer: ...' line where it has one; else, for a number, the
+The answer's final value follows its last 'Answer:' where it has one; else, for a number, the
 last number in it; for a letter, the last letter standing alone as (B), B) or 'B.'. Text references
 match after case, spaces and surrounding punctuation are normalised. Queries without a reference
 go to an LLM judge (lab.live.prompts.JUDGE_PROMPT, read by lab.live.replies.parse_verdict).
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 GradeMethod = Literal["numeric", "choice", "exact", "judge"]
 
-_ANSWER_LINE = re.compile(r"^\s*\**\s*(?:final\s+)?answer\s*\**\s*[:：]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_ANSWER_LINE = re.compile(r"\banswer\s*\**\s*[:：]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 _CHOICE_REF = re.compile(r"\s*\(?([A-Ja-j])\)?\s*\.?\s*")
 _CHOICE_IN_TEXT = re.compile(r"(?:\(([A-J])\)|\b([A-J])\)|\b([A-J])\.(?:\s|$)|^\s*([A-J])\s*$)", re.MULTILINE)

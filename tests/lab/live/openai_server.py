@@ -2,7 +2,8 @@
 
 It answers deterministically (the same request gets the same answer), reports usage and, where
 asked, token log-probabilities, waits a configurable latency, and plays a fault schedule: 429 with
-Retry-After, 500, a reply slower than the client's timeout, malformed JSON, a body cut off mid-way.
+Retry-After, 500, a reply slower than the client's timeout, malformed JSON, a body cut off mid-way,
+a reply without usage, a 400, and a 401 that echoes the key it was sent (as some providers do).
 It bills like a provider: a reply that carried usage (or that the server finished computing, even if
 the client never read it) is charged at the server's prices; an error status is not. `spend_usd` is
 what it charged, the figure the budget tests hold against the cap.
@@ -30,8 +31,8 @@ from starlette.routing import Route
 
 from lab.sources.tokens import count_tokens
 
-Fault = Literal["ok", "429", "500", "timeout", "malformed", "cutoff"]
-FAULTS: tuple[Fault, ...] = ("ok", "429", "500", "timeout", "malformed", "cutoff")
+Fault = Literal["ok", "429", "500", "timeout", "malformed", "cutoff", "no_usage", "400", "401"]
+FAULTS: tuple[Fault, ...] = ("ok", "429", "500", "timeout", "malformed", "cutoff", "no_usage")  # what a run survives
 
 Responder = Callable[[str, list[dict]], str]
 
@@ -164,7 +165,13 @@ class LoopbackOpenAI:
         messages = list(body.get("messages") or [])
         with self.log.lock:
             self.log.requests.append(
-                {"model": model, "body": body, "headers": dict(request.headers), "path": str(request.url)}
+                {
+                    "model": model,
+                    "body": body,
+                    "headers": dict(request.headers),
+                    "path": str(request.url),
+                    "t": time.monotonic(),
+                }
             )
         fault = self._next_fault()
         if fault == "429":
@@ -175,6 +182,14 @@ class LoopbackOpenAI:
             )
         if fault == "500":
             return JSONResponse({"error": {"message": "internal error", "type": "server_error"}}, status_code=500)
+        if fault == "400":
+            return JSONResponse({"error": {"message": "bad request", "type": "invalid_request_error"}}, status_code=400)
+        if fault == "401":
+            sent = request.headers.get("authorization", "")
+            return JSONResponse(
+                {"error": {"message": f"Incorrect API key provided: {sent}", "type": "invalid_request_error"}},
+                status_code=401,
+            )
         if model not in self.prices:
             return JSONResponse(
                 {"error": {"message": f"model {model} does not exist", "type": "invalid_request_error"}},
@@ -192,6 +207,9 @@ class LoopbackOpenAI:
             return Response(text[: len(text) // 2] + "<html>", media_type="application/json")
         if fault == "cutoff":
             return _CutOff(text.encode())
+        if fault == "no_usage":
+            payload.pop("usage")
+            return Response(json.dumps(payload), media_type="application/json")
         return Response(text, media_type="application/json")
 
     def _completion(self, model: str, messages: list[dict], body: dict) -> tuple[dict, int, int]:
@@ -218,7 +236,7 @@ class LoopbackOpenAI:
                 "content": [
                     {
                         "token": encoding.decode([t]),
-                        "logprob": -((_digest(model, str(t), reply) % 1000) / 1000.0) ** 2,
+                        "logprob": -(((_digest(model, str(t), reply) % 1000) / 1000.0) ** 2),
                         "bytes": list(encoding.decode([t]).encode()),
                         "top_logprobs": [],
                     }
