@@ -144,6 +144,15 @@ class LoopbackOpenAI:
         with self.log.lock:
             self._schedule = iter(schedule)
 
+    def reset(self, schedule: Iterable[Fault] = ()) -> None:
+        """Forget what was seen and charged, and play a new schedule (one server for many runs)."""
+        with self.log.lock:
+            self._schedule = iter(schedule)
+            self.log.requests.clear()
+            self.log.faults.clear()
+            self.log.spend_usd = 0.0
+            self.log.billed_calls = 0
+
     # -- the endpoint ------------------------------------------------------------------------------------
 
     def _next_fault(self) -> Fault:
