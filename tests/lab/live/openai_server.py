@@ -287,3 +287,29 @@ class _CutOff(Response):
         )
         await send({"type": "http.response.body", "body": self._full[: len(self._full) // 2], "more_body": True})
         raise ConnectionResetError("cut off on purpose")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve in this process until killed (the benchmark runs the server apart from the client it times)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--price", action="append", default=[], metavar="MODEL=IN/OUT", help="USD per token")
+    args = parser.parse_args(argv)
+    prices = {}
+    for text in args.price:
+        model, _, value = text.partition("=")
+        price_in, price_out = value.split("/")
+        prices[model] = (float(price_in), float(price_out))
+    server = LoopbackOpenAI(prices, latency_ms=args.latency_ms).start()
+    print(server.port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from lab.core.experiment import build_experiment, signals_for
-from lab.core.models import ModelSpec
 from lab.core.scenario import parse_scenario
 from lab.live.log import journal_path
 from lab.live.replies import ROUTER_FALLBACK_RATING
