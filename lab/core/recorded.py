@@ -141,7 +141,7 @@ def rescore_recorded_confidence(
     if rho < 1.0:
         mean, sd = z.mean(axis=0, keepdims=True), z.std(axis=0, keepdims=True)
         z = mean + rho * (z - mean) + np.sqrt(1 - rho**2) * sd * noise
-    return sigmoid(z / temperature + bias_logit)
+    return np.asarray(sigmoid(z / temperature + bias_logit))
 
 
 def _router(queries: QuerySet, calls: CallTable, rec: RecordedSignals) -> Signals:

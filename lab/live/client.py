@@ -314,7 +314,7 @@ def _record(
     prompt = _field(usage, "prompt_tokens") if usage is not None else None
     completion = _field(usage, "completion_tokens") if usage is not None else None
     reported = isinstance(prompt, int) and isinstance(completion, int) and (prompt > 0 or completion > 0)
-    if reported:
+    if isinstance(prompt, int) and isinstance(completion, int) and reported:
         cost = model.cost_usd(prompt, completion)
         ctx.budget.settle(reservation, cost)
     else:  # no usage: the bill is unknown, so the worst case stands

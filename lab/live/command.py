@@ -80,8 +80,8 @@ def build_plan(args: argparse.Namespace, budget_usd: float) -> LivePlan:
     """The plan the options describe; unknown keys and unpriced models are refused here, before any query is read."""
     stated: dict[str, tuple[float, float]] = {}
     for text in args.price or []:
-        model, price_in, price_out = parse_price(text)
-        stated[model] = (price_in, price_out)
+        key, price_in, price_out = parse_price(text)
+        stated[key] = (price_in, price_out)
     default_base, per_model_base = parse_api_bases(args.api_base)
 
     def model(key: str) -> LiveModel:

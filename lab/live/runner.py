@@ -368,7 +368,9 @@ class LiveRunner:
             answer = answers[m.key]
             if query.reference is not None:
                 grade = grade_against_reference(answer.text or "", query.reference)
-                verdict, method, judge_cost = ("correct" if grade.correct else "incorrect"), grade.method, 0.0
+                verdict: str = "correct" if grade.correct else "incorrect"
+                method: str = grade.method
+                judge_cost = 0.0
             else:
                 verdict, method, judge_cost = parse_verdict(judged[m.key].text), "judge", judged[m.key].cost_usd
                 self._judge_malformed += verdict == "malformed"

@@ -142,7 +142,7 @@ def parse_recorded(
     for model in model_names:
         if f"verdict:{model}" in frame.columns:
             _labels(frame, f"verdict:{model}", filename, VERDICTS)
-    return RecordedSignals(**rec, **groups)
+    return RecordedSignals(**rec, **groups)  # type: ignore[arg-type]
 
 
 def answers_of(frame: pd.DataFrame, model_names: tuple[str, ...]) -> np.ndarray | None:
