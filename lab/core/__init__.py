@@ -22,6 +22,8 @@ _EXPORTS = {
     "CallTable": "calls",
     "price_calls": "calls",
     "Signals": "signals",
+    "RecordedSignals": "recordings",
+    "recorded_signals": "recorded",
     "compute_signals": "strategies",
     "list_strategies": "strategies",
     "default_thresholds": "strategies",

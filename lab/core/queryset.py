@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lab.core.errors import LabError
+from lab.core.recordings import RecordedSignals
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from lab.core.recorded import RecordedSignals
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,7 +34,7 @@ class QuerySet:
     output_tokens: np.ndarray  # (n, m) float
     cost_usd: np.ndarray | None = None  # (n, m) float, recorded cost where the source has it
     notes: tuple[str, ...] = field(default_factory=tuple)  # provenance and assumptions to show
-    recorded: RecordedSignals | None = None  # router and cascade signals measured by a live run (lab.core.recorded)
+    recorded: RecordedSignals | None = None  # router and cascade signals measured by a live run
 
     def __post_init__(self) -> None:
         # column-major: routing reads one model's column at a time

@@ -15,6 +15,7 @@ _EXPORTS = {
     "count_tokens": "tokens",
     "parse_outcome_log": "outcomes",
     "to_queryset": "outcomes",
+    "parse_recorded": "recorded_columns",
     "MAX_OUTCOME_LOG_BYTES": "outcomes",
     "read_table": "outcome_files",
     "resolve_data_dir": "datadir",

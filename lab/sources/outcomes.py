@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lab.core.errors import DataError, LabError
 from lab.core.queryset import QuerySet
-from lab.core.recorded import RecordedSignals
+from lab.core.recordings import RecordedSignals
 from lab.sources import recorded_columns
 from lab.sources.outcome_files import read_table
 from lab.sources.tokens import count_tokens, encoding_name

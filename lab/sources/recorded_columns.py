@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lab.core.errors import DataError
-from lab.core.recorded import RecordedSignals
+from lab.core.recordings import RecordedSignals
 
 RUN_HEADER_KEY = "routing_lab_run"
 MODEL_PREFIXES = (

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lab.core.experiment import build_experiment, signals_for
-from lab.core.recorded import RecordedSignals, auroc, rating_scores, rescore_recorded_confidence
+from lab.core.recorded import auroc, rating_scores, rescore_recorded_confidence
+from lab.core.recordings import RecordedSignals
 from lab.failures.clean_vs_injected import compare
 from tests.lab.factories import make_queryset, make_scenario
 
