@@ -43,6 +43,7 @@ PAGES = [
     st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"),
     st.Page(HERE / "pages" / "export.py", title="Export", icon=":material/ios_share:"),
     st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"),
+    st.Page(HERE / "pages" / "live.py", title="Live", icon=":material/bolt:"),
 ]
 
 page = st.navigation(PAGES)

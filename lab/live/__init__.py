@@ -14,6 +14,10 @@ from lab._lazy import lazy_exports
 
 _EXPORTS = {
     "LiveRunner": "runner",
+    "BackgroundRun": "runner",
+    "plan_from_options": "plan",
+    "replay_scenario": "log",
+    "queries_from_bytes": "queries",
     "run_live": "runner",
     "RunSummary": "runner",
     "Progress": "runner",

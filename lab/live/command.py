@@ -12,11 +12,12 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from pydantic import ValidationError
+
 from lab.core.errors import LabError
 from lab.live.credentials import Credentials, redact
 from lab.live.estimate import estimate_run
-from lab.live.models import LiveModel, parse_api_bases, parse_price, resolve_model
-from lab.live.plan import LivePlan, LiveSettings
+from lab.live.plan import LivePlan, LiveSettings, plan_from_options
 from lab.live.queries import LiveQuery, queries_from_file, queries_from_scenario, sample_queries
 from lab.live.runner import LiveRunner, Progress, RunSummary
 
@@ -69,35 +70,11 @@ def add_arguments(live: argparse.ArgumentParser) -> None:
     live.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def _split(models: str) -> list[str]:
-    keys = [k.strip() for k in models.split(",") if k.strip()]
-    if len(keys) < 2:
-        raise LabError(f"--models '{models}': name two or more litellm keys, cheapest first, comma-separated")
-    return keys
-
-
 def build_plan(args: argparse.Namespace, budget_usd: float) -> LivePlan:
     """The plan the options describe; unknown keys and unpriced models are refused here, before any query is read."""
-    stated: dict[str, tuple[float, float]] = {}
-    for text in args.price or []:
-        key, price_in, price_out = parse_price(text)
-        stated[key] = (price_in, price_out)
-    default_base, per_model_base = parse_api_bases(args.api_base)
-
-    def model(key: str) -> LiveModel:
-        return resolve_model(key, per_model_base.get(key, default_base), stated)
-
-    models = [model(key) for key in _split(args.models)]
-    if len({m.key for m in models}) != len(models):
-        raise LabError(f"--models '{args.models}' names a model twice")
-    unknown = set(per_model_base) - {m.key for m in models} - {args.judge, args.router_model}
-    if unknown:
-        raise LabError(f"--api-base names a model that is not in the run: {', '.join(sorted(unknown))}")
-    if args.router_model is not None and args.router_model.lower() == "none":
-        router = None
-    else:
-        router = model(args.router_model) if args.router_model else models[0]
-    judge = model(args.judge) if args.judge else None
+    keys = [k.strip() for k in args.models.split(",") if k.strip()]
+    if len(keys) < 2:
+        raise LabError(f"--models '{args.models}': name two or more litellm keys, cheapest first, comma-separated")
     try:
         settings = LiveSettings(
             budget_usd=budget_usd,
@@ -107,10 +84,10 @@ def build_plan(args: argparse.Namespace, budget_usd: float) -> LivePlan:
             max_attempts=args.max_attempts,
             seed=args.seed,
         )
-    except ValueError as exc:
-        first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": ("?",), "msg": str(exc)}
+    except ValidationError as exc:
+        first = exc.errors()[0]
         raise LabError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
-    return LivePlan(models=models, router=router, judge=judge, settings=settings)
+    return plan_from_options(keys, settings, args.api_base, args.price, args.router_model, args.judge)
 
 
 def load_queries(args: argparse.Namespace) -> tuple[list[LiveQuery], str]:

@@ -152,3 +152,40 @@ class LiveLog:
         for fh in (self._log, self._calls):
             if not fh.closed:
                 fh.close()
+
+
+def replay_scenario(path: str | Path, plan_models: list[dict[str, Any]] | None = None):
+    """A live log as (Scenario, QuerySet) to open in the lab: its models priced as the run priced them."""
+    from lab.core.models import ModelSpec
+    from lab.core.scenario import ReplaySource, Scenario
+    from lab.sources.outcome_files import read_bytes
+    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
+
+    file = Path(path)
+    queries = parse_outcome_log(read_bytes(file, MAX_OUTCOME_LOG_BYTES), file.name)
+    if plan_models is None:
+        records, _ = _read_jsonl(file)
+        first = next((r[RUN_HEADER_KEY] for r in records if RUN_HEADER_KEY in r), {})
+        plan_models = list(first.get("models", []))
+    priced = {m["key"]: m for m in plan_models}
+    specs = []
+    for name in queries.model_names:
+        entry = priced.get(name)
+        if entry is None:
+            raise LabError(f"{file}: model {name} is not in the run's header; import it with `routing-lab import`")
+        specs.append(
+            ModelSpec(
+                key=name,
+                input_usd_per_token=entry["input_usd_per_1m"] / 1e6,
+                output_usd_per_token=entry["output_usd_per_1m"] / 1e6,
+                price_source=f"the live run's price ({entry.get('price_source', 'stated')})",
+            )
+        )
+    scenario = Scenario(
+        name=f"live-{file.stem}"[:80],
+        title=f"Live run: {file.name}",
+        description=f"{queries.n_queries:,} queries sent live, graded, with recorded router signals.",
+        models=specs,
+        source=ReplaySource(format="outcomes", path=str(file)),
+    )
+    return scenario, queries

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lab.core.errors import LabError
-from lab.live.models import LiveModel
+from lab.live.models import LiveModel, parse_api_bases, parse_price, resolve_model
 from lab.live.prompts import PromptTemplates
 
 
@@ -74,3 +74,38 @@ class LivePlan(BaseModel):
             "judge_max_tokens": s.judge_max_tokens,
             "confidence_max_tokens": s.confidence_max_tokens,
         }
+
+
+def plan_from_options(
+    model_keys: list[str],
+    settings: LiveSettings,
+    api_bases: list[str] | None = None,
+    prices: list[str] | None = None,
+    router: str | None = None,
+    judge: str | None = None,
+) -> LivePlan:
+    """A plan from the options people give (CLI or app): keys cheapest first, 'URL' or 'MODEL=URL' endpoints,
+    'MODEL=IN/OUT' prices per million tokens, a router key (None: the cheapest model; 'none': no router), a judge."""
+    stated: dict[str, tuple[float, float]] = {}
+    for text in prices or []:
+        key, price_in, price_out = parse_price(text)
+        stated[key] = (price_in, price_out)
+    default_base, per_model_base = parse_api_bases(api_bases)
+
+    def model(key: str) -> LiveModel:
+        return resolve_model(key, per_model_base.get(key, default_base), stated)
+
+    keys = [k.strip() for k in model_keys if k.strip()]
+    if len(keys) < 2:
+        raise LabError(f"models '{', '.join(keys)}': name two or more litellm keys, cheapest first")
+    if len(set(keys)) != len(keys):
+        raise LabError(f"models '{', '.join(keys)}': a model is named twice")
+    models = [model(key) for key in keys]
+    unknown = set(per_model_base) - set(keys) - {judge, router}
+    if unknown:
+        raise LabError(f"--api-base names a model that is not in the run: {', '.join(sorted(unknown))}")
+    if router is not None and router.strip().lower() == "none":
+        router_model = None
+    else:
+        router_model = model(router) if router else models[0]
+    return LivePlan(models=models, router=router_model, judge=model(judge) if judge else None, settings=settings)

@@ -30,25 +30,34 @@ class LiveQuery(BaseModel):
 
 
 def queries_from_file(path: str | Path) -> list[LiveQuery]:
-    """The queries in a prompts file; a file without a text column, or with empty or repeated ids, is a DataError."""
-    from lab.sources.outcome_files import read_bytes, read_table
+    """The queries in a prompts file (CSV, JSONL, Parquet); see queries_from_bytes."""
+    from lab.sources.outcome_files import read_bytes
 
     file = Path(path).expanduser()
-    frame = read_table(read_bytes(file, MAX_PROMPTS_FILE_BYTES), file.name)
+    return queries_from_bytes(read_bytes(file, MAX_PROMPTS_FILE_BYTES), str(file))
+
+
+def queries_from_bytes(data: bytes, filename: str) -> list[LiveQuery]:
+    """The queries in a prompts file's bytes; no text column, an empty text or a repeated id is a DataError."""
+    from lab.sources.outcome_files import read_table
+
+    if len(data) > MAX_PROMPTS_FILE_BYTES:
+        raise DataError(f"is above {MAX_PROMPTS_FILE_BYTES / 1e6:,.0f} MB", file=filename, fix="send a sample of it")
+    frame = read_table(data, Path(filename).name)
     if "text" not in frame.columns:
         found = ", ".join(list(frame.columns)[:8]) or "none"
-        raise DataError(f"has no 'text' column (columns found: {found})", file=str(file), fix=PROMPTS_HELP)
+        raise DataError(f"has no 'text' column (columns found: {found})", file=filename, fix=PROMPTS_HELP)
     texts = frame["text"]
     empty = texts.isna().to_numpy() | (texts.astype(str).str.strip() == "").to_numpy()
     if empty.any():
-        raise DataError("has no text", file=str(file), row=int(np.argmax(empty)) + 1, column="text", fix=PROMPTS_HELP)
+        raise DataError("has no text", file=filename, row=int(np.argmax(empty)) + 1, column="text", fix=PROMPTS_HELP)
     n = len(frame)
     ids = frame["id"].astype(str).tolist() if "id" in frame.columns else [str(i) for i in range(1, n + 1)]
     if "id" in frame.columns:
         repeated = frame["id"].astype(str).duplicated().to_numpy() | frame["id"].isna().to_numpy()
         if repeated.any():
             raise DataError(
-                "is empty or repeats an earlier id", file=str(file), row=int(np.argmax(repeated)) + 1, column="id"
+                "is empty or repeats an earlier id", file=filename, row=int(np.argmax(repeated)) + 1, column="id"
             )
     categories = frame["category"].fillna("all").astype(str).tolist() if "category" in frame.columns else ["all"] * n
     references: list[str | None] = [None] * n
