@@ -168,7 +168,8 @@ def live_command(args: argparse.Namespace) -> int:
     if interrupted:
         return 130
     if summary.stop_reason == "endpoint":
-        print(f"routing-lab: {redact(summary.message, credentials.secrets())}", file=sys.stderr)
+        kept = f"; {summary.rows_in_log:,} finished rows kept in {summary.output} (rerun to continue)"
+        print(f"routing-lab: {redact(summary.message, credentials.secrets())}{kept}", file=sys.stderr)
         return 2
     return 0
 

@@ -91,7 +91,7 @@ def test_an_unreachable_endpoint_is_one_line_naming_the_host_and_finished_rows_s
     line = _one_line_error(
         capsys, _argv(server, tmp_path, "run", "--budget-usd", "1", "-o", str(log), "--max-attempts", "2", n=5)
     )
-    assert f"127.0.0.1:{server.port}" in line and "cannot reach" in line
+    assert f"127.0.0.1:{server.port}" in line and "cannot reach" in line and "3 finished rows kept" in line
     rows = [json.loads(x) for x in log.read_text().splitlines()]
     assert sum("routing_lab_run" not in r for r in rows) == 3
 
