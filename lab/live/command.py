@@ -162,6 +162,18 @@ def live_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
         summary = runner.summary()
+    except LabError:
+        raise
+    except Exception as exc:  # not the user's input: say what, keep what finished, no traceback
+        close()
+        kept = runner.summary()
+        raise LabError(
+            redact(
+                f"the run failed ({type(exc).__name__}: {exc}); {kept.rows_in_log:,} finished rows kept in "
+                f"{kept.output}",
+                credentials.secrets(),
+            )
+        ) from None
     finally:
         close()
     _print_summary(summary, credentials)

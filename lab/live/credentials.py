@@ -41,10 +41,12 @@ class Credentials:
         return cls(default=value)
 
     def key_for(self, model_key: str, has_api_base: bool) -> str | None:
-        """The key to send for a model: its own, else the default, else a placeholder for a custom endpoint."""
+        """The key to send for a model: its own, else the default; a custom endpoint without one gets a
+        placeholder (never the provider's key from the environment: it would go to a third party);
+        None lets litellm read the provider's variable."""
         key = self._keys.get(model_key) or self._default
         if key is None and has_api_base:
-            key = os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY
+            key = PLACEHOLDER_KEY
         return key
 
     def secrets(self) -> list[str]:

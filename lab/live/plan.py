@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lab.core.errors import LabError
 from lab.live.models import LiveModel, parse_api_bases, parse_price, resolve_model
 from lab.live.prompts import PromptTemplates
+from lab.live.replies import CONFIDENCE_FALLBACK, ROUTER_FALLBACK_RATING
 
 
 class LiveSettings(BaseModel):
@@ -73,6 +74,8 @@ class LivePlan(BaseModel):
             "router_max_tokens": s.router_max_tokens,
             "judge_max_tokens": s.judge_max_tokens,
             "confidence_max_tokens": s.confidence_max_tokens,
+            "router_fallback_rating": ROUTER_FALLBACK_RATING,
+            "confidence_fallback": CONFIDENCE_FALLBACK,
         }
 
 
