@@ -2,12 +2,13 @@
 
 1. 1,000 queries x 2 models (graded by reference, no router, log-probabilities returned: exactly 2
    calls per query), the server answering each call after 50 ms: wall time of a run at concurrency
-   1 and at 16 (calls in flight per model; a query's two calls always go out together). Target:
-   concurrency 16 at least 10x faster.
+   1 and at 16 (calls in flight per model; a query's two calls always go out together), and bare
+   litellm at the same concurrency (the client's own ceiling: litellm's work per call is CPU on
+   one event loop). Target: concurrency 16 at least 10x faster.
 The server runs in its own process for 1 and 2 (as a real endpoint would), in a thread for 3
 (the benchmark reads what it charged).
-2. The lab's overhead per call beside a bare `litellm.acompletion` loop making the same calls in
-   the same pattern (each query's two calls together, one query at a time), the server answering
+2. The lab's overhead per call beside a bare `litellm.acompletion` loop making the same calls (same
+   arguments, prices included: litellm then skips its own price lookup) in the same pattern (each query's two calls together, one query at a time), the server answering
    at once so only client-side work is timed: (lab - bare) / calls, medians of 3 runs.
 3. Random fault schedules (429, 500, timeouts, malformed JSON, cut-off bodies, replies without
    usage) against runs with tight random budgets: the largest spend the server charged, as a share
@@ -107,6 +108,8 @@ def _bare_concurrent(server: _ServerProcess, concurrency: int, n: int) -> float:
                             max_tokens=512,
                             logprobs=True,
                             max_retries=0,
+                            input_cost_per_token=m.input_usd_per_token,
+                            output_cost_per_token=m.output_usd_per_token,
                         )
                         for m in models
                     )
@@ -152,6 +155,8 @@ def overhead_per_call() -> tuple[float, float]:
                         max_tokens=512,
                         logprobs=True,
                         max_retries=0,
+                        input_cost_per_token=m.input_usd_per_token,
+                        output_cost_per_token=m.output_usd_per_token,
                     )
                     for m in models
                 )
