@@ -176,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     from lab.live.command import add_arguments as live_arguments
 
-    live_arguments(live)
+    live_arguments(live, add_ranged)
     return parser
 
 

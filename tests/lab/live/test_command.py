@@ -101,11 +101,12 @@ def test_an_unreachable_endpoint_is_one_line_naming_the_host_and_finished_rows_s
     [
         (["--models", "openai/cheap,gpt-4o-mni"], "closest known keys: gpt-4o-mini"),
         (["--models", "openai/cheap,openai/unpriced"], "--price openai/unpriced=IN/OUT"),
-        (["--budget-usd", "0"], "positive amount"),
-        (["--budget-usd", "-3"], "positive amount"),
+        (["--budget-usd", "0"], "--budget-usd: 0 is out of range"),
+        (["--budget-usd", "-3"], "out of range"),
         (["--sample", "50"], "--sample 50 is larger than the 6 queries"),
         (["--price", "openai/cheap=free"], "--price"),
         (["--concurrency", "0"], "--concurrency"),
+        (["--sample", "0"], "--sample"),
         (["--api-base", "openai/cheap=ftp://x"], "http(s) URL"),
     ],
 )
