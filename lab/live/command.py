@@ -169,11 +169,11 @@ def live_command(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:  # not the user's input: say what, keep what finished, no traceback
         close()
-        kept = runner.summary()
+        so_far = runner.summary()
         raise LabError(
             redact(
-                f"the run failed ({type(exc).__name__}: {exc}); {kept.rows_in_log:,} finished rows kept in "
-                f"{kept.output}",
+                f"the run failed ({type(exc).__name__}: {exc}); {so_far.rows_in_log:,} finished rows kept in "
+                f"{so_far.output}",
                 credentials.secrets(),
             )
         ) from None

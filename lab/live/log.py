@@ -165,7 +165,7 @@ def replay_scenario(path: str | Path, plan_models: list[dict[str, Any]] | None =
     queries = parse_outcome_log(read_bytes(file, MAX_OUTCOME_LOG_BYTES), file.name)
     if plan_models is None:
         records, _ = _read_jsonl(file)
-        first = next((r[RUN_HEADER_KEY] for r in records if RUN_HEADER_KEY in r), {})
+        first: dict[str, Any] = next((r[RUN_HEADER_KEY] for r in records if RUN_HEADER_KEY in r), {})
         plan_models = list(first.get("models", []))
     priced = {m["key"]: m for m in plan_models}
     specs = []
