@@ -19,8 +19,9 @@ from lab.core.models import ModelSpec
 from lab.core.queryset import QuerySet
 from lab.core.routing import Result, route
 from lab.core.scenario import Scenario
+from lab.core.share_targets import even_thresholds
 from lab.core.signals import Signals
-from lab.core.strategies import compute_signals, default_thresholds
+from lab.core.strategies import compute_signals, default_thresholds, strategy_info
 from lab.core.sweep import SortedSignals, Sweep, sort_signals, sweep
 
 
@@ -100,13 +101,21 @@ def signals_for(experiment: Experiment, strategy: str) -> Signals:
 
 
 def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:
-    """Given thresholds, else the scenario's defaults for its default strategy, else k/m."""
+    """Given thresholds, else the scenario's defaults for its default strategy, else the strategy's defaults.
+
+    A strategy's defaults: 0.5 with two models (a score above it "needs the stronger model"); with more
+    models, the quantiles of its own score that give every tier an equal share of the calls (k/m would
+    send a classifier's skewed scores nowhere near the strongest tier).
+    """
     if thresholds:
         return list(thresholds)
     defaults = experiment.scenario.defaults
     if defaults.thresholds is not None and strategy == defaults.strategy:
         return list(defaults.thresholds)
-    return default_thresholds(experiment.queries.n_models)
+    m = experiment.queries.n_models
+    if m > 2 and strategy_info(strategy, list(experiment.models)).thresholded:
+        return list(even_thresholds(signals_for(experiment, strategy), experiment.queries))
+    return default_thresholds(m)
 
 
 def run(
