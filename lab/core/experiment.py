@@ -14,7 +14,15 @@ import numpy as np
 from lab.core.bootstrap import BootstrapPlan, plan_bootstrap
 from lab.core.calls import CallTable, price_calls
 from lab.core.classifier import RouterClassifier
-from lab.core.metrics import Baselines, Summary, baseline_replicates, baselines_of, summarize
+from lab.core.metrics import (
+    Baselines,
+    SingleModels,
+    Summary,
+    baseline_replicates,
+    baselines_of,
+    single_models,
+    summarize,
+)
 from lab.core.models import ModelSpec
 from lab.core.queryset import QuerySet
 from lab.core.routing import Result, route
@@ -45,6 +53,11 @@ class Experiment:
     def model_names(self) -> tuple[str, ...]:
         """Display names, cheapest first."""
         return tuple(spec.name for spec in self.models)
+
+    @cached_property
+    def singles(self) -> SingleModels:
+        """Every always-<model> point and the best single model (see SingleModels)."""
+        return single_models(self.queries, self.calls, self.model_names)
 
     @cached_property
     def strong_replicates(self) -> np.ndarray:

@@ -162,6 +162,12 @@ def average_improvement_in_quality(cost: np.ndarray, quality: np.ndarray) -> flo
     return float(np.sum((hx[1:] - hx[:-1]) * (hy[1:] + hy[:-1]) / 2) / span)
 
 
+def quality_within_cost(sweep: Sweep, cost_per_query_usd: float) -> float | None:
+    """The best quality a sweep reaches at a cost per query no higher than this one (None if it never gets that cheap)."""
+    affordable = sweep.cost_per_query_usd <= cost_per_query_usd * (1 + 1e-9) + 1e-15
+    return float(sweep.quality[affordable].max()) if affordable.any() else None
+
+
 def calibrate_thresholds(
     signals: Signals, queries: QuerySet, target_strong_share: float
 ) -> tuple[tuple[float, ...], float]:

@@ -106,7 +106,7 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
     if inj and inputs.injected_sweep is not None:
         curves.append(Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, inputs.injected_sweep, injected=True))
         points.append(Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True))
-    anchors = Anchors.of(exp.baselines, inputs.oracle)
+    anchors = Anchors.of(exp.baselines, inputs.oracle, exp.singles)
     clean_sweep = inputs.clean_sweep
     figures = {
         "split_model": model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names),

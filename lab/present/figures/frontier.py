@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.core.metrics import Baselines, Summary
+from lab.core.metrics import Baselines, SingleModels, Summary
 from lab.core.sweep import Sweep, upper_hull
 from lab.present.figures.style import GREY, INJECTED_DASH, INJECTED_SUFFIX, OKABE_ITO, build, strategy_colour
 
@@ -41,7 +41,8 @@ class Point:
 
 @dataclass(frozen=True)
 class Anchors:
-    """The reference points: always-cheapest, always-strongest and the oracle (cost per query, quality)."""
+    """The reference points: always-cheapest, always-strongest and the oracle (cost per query, quality), and
+    every single model with the best of them (SingleModels) where given."""
 
     weak_cost_usd: float
     weak_quality: float
@@ -49,10 +50,11 @@ class Anchors:
     strong_quality: float
     oracle_cost_usd: float
     oracle_quality: float
+    singles: SingleModels | None = None
 
     @classmethod
-    def of(cls, baselines: Baselines, oracle: Summary) -> Anchors:
-        """Anchors from the baselines and the oracle's Summary."""
+    def of(cls, baselines: Baselines, oracle: Summary, singles: SingleModels | None = None) -> Anchors:
+        """Anchors from the baselines, the oracle's Summary and the single models."""
         return cls(
             float(baselines.cost_weak_usd.mean()),
             baselines.mean_quality_weak,
@@ -60,7 +62,56 @@ class Anchors:
             baselines.mean_quality_strong,
             oracle.cost_per_query_usd,
             oracle.quality,
+            singles,
         )
+
+
+BEST_SINGLE = "best single model"
+
+
+def best_single_label(singles: SingleModels) -> str:
+    """How the best single model is named on charts and tables."""
+    return f"{BEST_SINGLE}: always-{singles.best_name}"
+
+
+def _single_model_traces(singles: SingleModels) -> list[dict]:
+    """The models between the cheapest and the strongest as grey squares, and a ring on the best single model."""
+    data = []
+    middle = range(1, len(singles.names) - 1)
+    if len(middle):
+        data.append(
+            dict(
+                type="scatter",
+                x=[singles.cost_per_query_usd[j] * PER_1K for j in middle],
+                y=[singles.quality[j] for j in middle],
+                mode="markers+text",
+                name="always-<model> between them",
+                marker=dict(color=GREY, size=12, symbol="square"),
+                text=[f"always-{singles.names[j]}" for j in middle],
+                textposition="bottom right",
+                textfont=dict(size=14, color="#444444"),
+                hovertemplate="%{text}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
+            )
+        )
+    best = singles.best
+    data.append(
+        dict(
+            type="scatter",
+            x=[singles.cost_per_query_usd[best] * PER_1K],
+            y=[singles.quality[best]],
+            mode="markers+text",
+            name=best_single_label(singles),
+            marker=dict(
+                color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
+            ),
+            text=[BEST_SINGLE],
+            textposition="top center",
+            textfont=dict(size=14),
+            hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
+            "<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
+        )
+    )
+    return data
 
 
 def frontier_figure(
@@ -128,6 +179,8 @@ def frontier_figure(
             hovertemplate="%{text}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     )
+    if anchors.singles is not None:
+        data.extend(_single_model_traces(anchors.singles))
     data.append(
         dict(
             type="scatter",
