@@ -132,20 +132,23 @@ st.dataframe(
 )
 
 st.divider()
-pick_key = state.seed("gallery_failure", next(iter(modes)))
+# opens on the failure the Lab has on (the configuration in the session or the link), at the Lab's severity
+lab_failures = {name: severity for name, severity in state.config().failures.items() if name in modes}
+pick_key = state.seed("gallery_failure", next(iter(lab_failures), next(iter(modes))))
 with st.sidebar:
     st.header("Failure gallery")
     name = st.selectbox("Failure", list(modes), key=pick_key, format_func=lambda n: modes[n].title)
 mode = modes[name]
 strategy = mode.demo["strategy"]
 signals = sidebar.signals(ctx, strategy)
-severity_key = state.seed(f"gallery_severity:{name}", float(mode.demo["severity"]))
+severity_key = state.seed(f"gallery_severity:{name}", float(lab_failures.get(name, mode.demo["severity"])))
 
 st.header(mode.title)
 st.markdown(mode.description)
 touches = "every strategy" if "*" in mode.touches else ", ".join(mode.touches)
 st.caption(
     f"Touches: {touches}. Preset demonstration: the **{strategy}** strategy at severity {mode.demo['severity']:.2f}. Expected: {mode.effect}."
+    + (f" Opened at the Lab's severity, {lab_failures[name]:.2f}." if name in lab_failures else "")
 )
 severity = float(
     st.slider(

@@ -114,10 +114,36 @@ def _single_model_traces(singles: SingleModels) -> list[dict]:
     return data
 
 
+def _note(text: str, x: float, y: float, xanchor: str, yanchor: str) -> dict:
+    """A boxed line of text inside the plot (paper coordinates), for what the chart does not draw."""
+    return dict(
+        text=text,
+        x=x,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor=xanchor,
+        yanchor=yanchor,
+        showarrow=False,
+        align="left",
+        font=dict(size=14, color="#222222"),
+        bgcolor="rgba(255,255,255,0.9)",
+        bordercolor="#999999",
+        borderwidth=1,
+        borderpad=4,
+    )
+
+
 def frontier_figure(
-    curves: list[Curve], anchors: Anchors, points: list[Point], hull: bool = True, title: str = "Cost-quality frontier"
+    curves: list[Curve],
+    anchors: Anchors,
+    points: list[Point],
+    hull: bool = True,
+    title: str = "Cost-quality frontier",
+    note: str | None = None,
 ) -> go.Figure:
-    """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating points."""
+    """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating
+    points; `note` is said in the plot's upper left (e.g. that the curve with failures is the clean one)."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
     data = [
@@ -239,11 +265,14 @@ def frontier_figure(
             font=dict(size=13),
         ),
     )
+    if note:
+        layout["annotations"] = [_note(note, 0.01, 0.99, "left", "top")]
     return build(data, layout, title, height=480, legend_rows=0)
 
 
-def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> go.Figure:
-    """Quality retained and savings (both % of always-strongest) against the share of calls to the strongest model."""
+def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], note: str | None = None) -> go.Figure:
+    """Quality retained and savings (both % of always-strongest) against the share of calls to the strongest model;
+    `note` is said in the plot's lower left."""
     data = []
     for curve in curves:
         share = curve.sweep.strong_share * 100
@@ -310,6 +339,8 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> 
                 bgcolor="rgba(255,255,255,0.8)",
             )
         )
+    if note:
+        annotations.append(_note(note, 0.01, 0.02, "left", "bottom"))
     layout = dict(
         xaxis=dict(
             title=dict(text="share of queries sent to the strongest model (%)"),
