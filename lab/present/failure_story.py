@@ -14,8 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lab.core.experiment import run
 from lab.core.metrics import Summary
+from lab.core.routing import Result
 from lab.core.sweep import Sweep, quality_within_cost
+from lab.failures.injection import live_thresholds
+from lab.failures.world import World
 from lab.present.text import duration, pct, usd
 
 QUALITY_STEP = 0.005  # changes of quality retained below half a point are "about the same"
@@ -34,12 +38,14 @@ class Change:
     latency_p95_ms: float
 
     @classmethod
-    def of(cls, clean: Summary, injected: Summary) -> Change:
-        """The change from the clean run to the run with failures."""
-        ratio = injected.monthly_cost_usd / clean.monthly_cost_usd if clean.monthly_cost_usd > 0 else 1.0
+    def of(cls, clean: Summary, injected: Summary, monthly_usd: tuple[float, float] | None = None) -> Change:
+        """The change from the clean run to the run with failures; `monthly_usd` (clean, injected) gives the monthly
+        costs at another traffic or prices (a projection's month 1), else the Summaries' own."""
+        before, after = monthly_usd or (clean.monthly_cost_usd, injected.monthly_cost_usd)
+        ratio = after / before if before > 0 else 1.0
         return cls(
             quality_pts=(injected.quality_retained - clean.quality_retained) * 100,
-            monthly_cost_usd=injected.monthly_cost_usd - clean.monthly_cost_usd,
+            monthly_cost_usd=after - before,
             cost_ratio=ratio,
             strong_share_pts=(injected.strong_share - clean.strong_share) * 100,
             latency_p95_ms=injected.latency_p95_ms - clean.latency_p95_ms,
@@ -91,10 +97,17 @@ def _what_happened(name: str, clean: Summary, injected: Summary, change: Change,
 
 
 def failure_story(
-    name: str, clean: Summary, injected: Summary, clean_sweep: Sweep, strong_model: str, strong_quality: float
+    name: str,
+    clean: Summary,
+    injected: Summary,
+    clean_sweep: Sweep,
+    strong_model: str,
+    strong_quality: float,
+    monthly_usd: tuple[float, float] | None = None,
 ) -> str:
-    """One or two sentences: what the failure did, and why a saving under it is not a gain (from the figures)."""
-    change = Change.of(clean, injected)
+    """One or two sentences: what the failure did, and why a saving under it is not a gain (from the figures);
+    money at the Summaries' traffic, or as `monthly_usd` (clean, injected) says."""
+    change = Change.of(clean, injected, monthly_usd)
     first = _what_happened(name, clean, injected, change, strong_model)
     if change.cheaper and change.quality_falls:
         same_cost = quality_within_cost(clean_sweep, injected.cost_per_query_usd)
@@ -130,6 +143,16 @@ def failure_story(
     if change.cheaper:
         return f"{first} Check the baseline: a saving under a failure usually means a cost moved somewhere else."
     return f"{first} At this severity the failure barely moves quality, cost or latency."
+
+
+def injected_run(
+    world: World, failures: dict[str, float], thresholds: tuple[float, ...], clean: Summary
+) -> tuple[Result, Summary, str | None]:
+    """The run with failures beside a clean run at `thresholds` (retuned where a failure acts through tuning), and
+    the note saying so."""
+    used, note = live_thresholds(world, failures, thresholds, clean)
+    result, summary = run(world.experiment, world.signals, used)
+    return result, summary, note
 
 
 def _cost_at_quality(sweep: Sweep, quality: float) -> float | None:
