@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.core.strategies import list_strategies
-from lab.present.figures.frontier import Anchors, Curve, best_single_label, frontier_figure
-from lab.present.strategy_table import comparison_table
+from lab.present.figures.frontier import Anchors, Curve, frontier_figure
+from lab.present.strategy_table import best_single_verdict, comparison_table
 from lab.present.text import usd
 from pages import _caches as caches
 from pages import _sidebar as sidebar
@@ -66,14 +66,15 @@ st.plotly_chart(
 )
 
 best = singles.best
+table = comparison_table(sweeps, exp.baselines, target / 100, singles, oracle)
 st.caption(
-    f"**{best_single_label(singles)}** (quality {singles.quality[best]:.3f} at {usd(singles.cost_per_query_usd[best] * 1000)} "
-    "per 1,000 queries): of the always-<model> points, the one highest above the random-routing line, i.e. the most "
-    "quality for its cost; a router is worth having where it beats that quality at that cost. "
-    f"**Oracle** (hindsight): quality {oracle.quality:.3f} at {usd(oracle.cost_per_query_usd * 1000)} per 1,000 queries."
+    f"**Best single model: always-{singles.best_name}** (quality {singles.quality[best]:.3f} at "
+    f"{usd(singles.cost_per_query_usd[best] * 1000)} per 1,000 queries): of the always-<model> points, the one highest "
+    "above the random-routing line, i.e. the most quality for its cost; a router is worth having where it beats that "
+    f"quality at that cost. {best_single_verdict(table, singles)} **Oracle** (hindsight): quality {oracle.quality:.3f} at "
+    f"{usd(oracle.cost_per_query_usd * 1000)} per 1,000 queries."
 )
 
-table = comparison_table(sweeps, exp.baselines, target / 100, singles, oracle)
 SHARES = ["CPT(50%)", "CPT(80%)", "savings at equal quality"]
 POINTS = ["vs best single model", "gap to oracle"]
 shown = table.assign(

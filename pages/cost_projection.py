@@ -12,7 +12,7 @@ from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure
 from lab.present.figures.projection import projection_figure
 from lab.present.figures.style import OKABE_ITO, run_colour
 from lab.present.kpis import kpi_cards
-from lab.present.lab_view import failure_names
+from lab.present.lab_view import failure_names, under
 from lab.present.projection import ProjectionInputs, default_prices, prices_in, run_projection
 from lab.present.report import Assumption, failure_section, projection_cards, render_report
 from lab.present.text import pct, usd
@@ -133,14 +133,14 @@ if failures:
     named = failure_names(failures)
     month_1 = (float(first["routed_usd"]), float(inj_projection.table["routed_usd"].iloc[0]))  # at this traffic
     story = failure_story(
-        named, summary, inj_summary, sweep, exp.model_names[-1], exp.baselines.mean_quality_strong, month_1
+        under(failures), summary, inj_summary, sweep, exp.model_names[-1], exp.baselines.mean_quality_strong, month_1
     )
     failure_report = failure_section(named, inj_projection, inj_summary, story)
     i_lo, i_hi = inj_projection.routed_range_usd(1)
     st.warning(
-        f"**Failure modes on: {named}.** The figures above are the clean run. With the failures, month 1 with routing "
-        f"costs {usd(inj_projection.table['routed_usd'].iloc[0])} (95%: {usd(i_lo)} to {usd(i_hi)}) at "
-        f"{pct(inj_summary.quality_retained)} of always-strongest's quality. {story}",
+        f"**The figures above are the clean run; failure modes are on.** {story} Month 1 with routing under the "
+        f"failures: {usd(inj_projection.table['routed_usd'].iloc[0])} (95%: {usd(i_lo)} to {usd(i_hi)}); the HTML "
+        "summary shows their figures beside the clean ones.",
         icon=":material/report:",
     )
     if retuned:

@@ -93,7 +93,7 @@ def _what_happened(name: str, clean: Summary, injected: Summary, change: Change,
         if change.cheaper
         else ""
     )
-    return f"With {name}, {moved}{quality}{cost}."
+    return f"Under {name}, {moved}{quality}{cost}."
 
 
 def failure_story(

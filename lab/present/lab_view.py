@@ -141,9 +141,8 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
     }
     story = remedy = None
     if inj is not None:
-        named = failure_names(inputs.failures)
         story = failure_story(
-            named, summary, inj[1], clean_sweep, exp.model_names[-1], exp.baselines.mean_quality_strong
+            under(inputs.failures), summary, inj[1], clean_sweep, exp.model_names[-1], exp.baselines.mean_quality_strong
         )
         if frontier_note or sweep_note:
             story += " Its curves are the clean ones (the failure moves the operating point along them, it does not bend them)."
@@ -194,8 +193,13 @@ def same_curves(clean: Sweep, injected: Sweep, anchors: Anchors) -> tuple[bool, 
 
 
 def failure_names(failures: dict[str, float]) -> str:
-    """The failures on, in words: "an overconfident cascade scorer at 100%"."""
+    """The failures on, in words: "overconfident cascade scorer at 100%"."""
     return " and ".join(f"{get_failure(name).title.lower()} at {severity:.0%}" for name, severity in failures.items())
+
+
+def under(failures: dict[str, float]) -> str:
+    """How a sentence about the failures on starts: "the failure (overconfident cascade scorer at 100%)"."""
+    return f"the failure{'s' if len(failures) > 1 else ''} ({failure_names(failures)})"
 
 
 def remedy_text(clean: Summary, injected: Summary, remedied: Summary) -> str:

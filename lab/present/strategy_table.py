@@ -60,3 +60,15 @@ def comparison_table(
             row["gap to oracle"] = _nan(gap_to_oracle(s, oracle))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def best_single_verdict(table: pd.DataFrame, singles: SingleModels) -> str:
+    """Which strategies beat the best single model at its cost, in a sentence read off the table."""
+    column = table.get("vs best single model")
+    if column is None or column.isna().all():
+        return ""
+    name = f"always-{singles.best_name}"
+    winners = list(table.loc[column > 0, "strategy"])
+    if not winners:
+        return f"Here no strategy beats {name} at its cost: routing pays only if it buys something else (latency, a quality floor)."
+    return f"At {name}'s cost, {', '.join(winners)} {'beats' if len(winners) == 1 else 'beat'} it."

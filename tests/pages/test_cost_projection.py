@@ -68,14 +68,14 @@ def test_at_two_million_a_day_with_a_failure_on_the_page_says_what_the_failure_c
     month_1 = next(m for m in at.metric if m.label == "Month 1 with routing")
     lines = _lines(at)
     assert month_1.value == usd(lines[WITH]["y"][0])  # at 2,000,000 queries a day
-    warning = next(
-        w.value for w in at.warning if w.value.startswith("**Failure modes on: overconfident cascade scorer")
+    warning = next(w.value for w in at.warning if w.value.startswith("**The figures above are the clean run"))
+    assert (
+        "Under the failure (overconfident cascade scorer at 100%)" in warning and "The saving is not a gain" in warning
     )
-    assert "month 1 with routing costs $" in warning and "The saving is not a gain" in warning
     # the story's money is at 2,000,000 a day too: the bill falls by month 1's difference, not the scenario's
     assert "the bill falls " in warning and "a month" in warning
     saved = warning.split("the bill falls ")[1].split(" a month")[0]
-    injected_month_1 = warning.split("month 1 with routing costs ")[1].split(" ")[0]
+    injected_month_1 = warning.split("Month 1 with routing under the failures: ")[1].split(" ")[0]
     dollars = lambda text: float(text.strip("$.").replace(",", ""))  # noqa: E731
     assert dollars(saved) == pytest.approx(lines[WITH]["y"][0] - dollars(injected_month_1), abs=1.0)
     assumptions = at.dataframe[-1].value.set_index("assumption")

@@ -187,7 +187,9 @@ def test_a_download_lands_the_files_and_opens_the_scenario(tmp_path, fresh_env, 
 def test_a_failure_s_story_is_told_under_its_cards_with_the_remedy_and_no_green_saving():
     at = open_app({"strategy": "cascade", "fail": "overconfident-scorer:1"})
     assert_clean(at)
-    story = [w.value for w in at.warning if w.value.startswith("With overconfident cascade scorer at 100%")]
+    story = [
+        w.value for w in at.warning if w.value.startswith("Under the failure (overconfident cascade scorer at 100%)")
+    ]
     assert story and "The saving is not a gain" in story[0]
     metrics = {(m.label, k): m for k, m in enumerate(at.metric)}
     injected = {label: m for (label, k), m in metrics.items() if k >= 5}
@@ -197,7 +199,7 @@ def test_a_failure_s_story_is_told_under_its_cards_with_the_remedy_and_no_green_
     assert any(i.value.startswith("**Remedy: recalibrate the scorer.**") for i in at.info)
     frontier = figures(at)["Cost-quality frontier"]
     assert "cascade (with failures)" not in traces(frontier)  # the same curve as the clean one: said, not drawn
-    assert any("the same curve as clean" in a["text"] for a in frontier["layout"]["annotations"])
+    assert "the same curve as clean" in frontier["layout"]["legend"]["title"]["text"]
 
 
 def test_the_failure_gallery_opens_on_the_failure_and_severity_the_lab_has_on():

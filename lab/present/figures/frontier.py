@@ -74,25 +74,39 @@ def best_single_label(singles: SingleModels) -> str:
     return f"{BEST_SINGLE}: always-{singles.best_name}"
 
 
-def _single_model_traces(singles: SingleModels) -> list[dict]:
-    """The models between the cheapest and the strongest as grey squares, and a ring on the best single model."""
-    data = []
-    middle = range(1, len(singles.names) - 1)
-    if len(middle):
-        data.append(
-            dict(
-                type="scatter",
-                x=[singles.cost_per_query_usd[j] * PER_1K for j in middle],
-                y=[singles.quality[j] for j in middle],
-                mode="markers+text",
-                name="always-<model> between them",
-                marker=dict(color=GREY, size=12, symbol="square"),
-                text=[f"always-{singles.names[j]}" for j in middle],
-                textposition="bottom right",
-                textfont=dict(size=14, color="#444444"),
-                hovertemplate="%{text}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
-            )
+def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None):
+    """Every model alone as a grey square (the ends named always-cheapest / always-strongest), and with 3+ models a
+    ring on the best single model (with two it is one of the named ends)."""
+    xs, ys = [weak[0], strong[0]], [weak[1], strong[1]]
+    text, where = ["always-cheapest", "always-strongest"], ["bottom right", "bottom left"]
+    ringed = singles is not None and len(singles.names) > 2
+    if singles is not None:
+        for j in range(1, len(singles.names) - 1):
+            xs.insert(j, singles.cost_per_query_usd[j] * PER_1K)
+            ys.insert(j, singles.quality[j])
+            text.insert(j, "" if ringed and j == singles.best else f"always-{singles.names[j]}")  # the ring names it
+            where.insert(j, "bottom right")
+    data = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name="always-cheapest / always-strongest" if len(xs) == 2 else "always-<model>, each model alone",
+            marker=dict(color=GREY, size=12, symbol="square"),
+            text=text,
+            customdata=[
+                "always-cheapest",
+                *[f"always-{n}" for n in (singles.names[1:-1] if singles else ())],
+                "always-strongest",
+            ],
+            textposition=where,
+            textfont=dict(size=14, color="#444444"),
+            hovertemplate="%{customdata}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
+    ]
+    if not ringed:
+        return data
     best = singles.best
     data.append(
         dict(
@@ -104,8 +118,8 @@ def _single_model_traces(singles: SingleModels) -> list[dict]:
             marker=dict(
                 color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
             ),
-            text=[BEST_SINGLE],
-            textposition="top center",
+            text=[f"{BEST_SINGLE}:<br>always-{singles.best_name}"],
+            textposition="top left" if best == len(singles.names) - 1 else "top right" if best == 0 else "top center",
             textfont=dict(size=14),
             hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
             "<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
@@ -143,7 +157,7 @@ def frontier_figure(
     note: str | None = None,
 ) -> go.Figure:
     """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating
-    points; `note` is said in the plot's upper left (e.g. that the curve with failures is the clean one)."""
+    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn)."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
     data = [
@@ -191,22 +205,7 @@ def frontier_figure(
                     hoverinfo="skip",
                 )
             )
-    data.append(
-        dict(
-            type="scatter",
-            x=[weak[0], strong[0]],
-            y=[weak[1], strong[1]],
-            mode="markers+text",
-            name="always-cheapest / always-strongest",
-            marker=dict(color=GREY, size=12, symbol="square"),
-            text=["always-cheapest", "always-strongest"],
-            textposition=["bottom right", "bottom left"],
-            textfont=dict(size=14, color="#444444"),
-            hovertemplate="%{text}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
-        )
-    )
-    if anchors.singles is not None:
-        data.extend(_single_model_traces(anchors.singles))
+    data.extend(_single_model_traces(weak, strong, anchors.singles))
     data.append(
         dict(
             type="scatter",
@@ -265,8 +264,8 @@ def frontier_figure(
             font=dict(size=13),
         ),
     )
-    if note:
-        layout["annotations"] = [_note(note, 0.01, 0.99, "left", "top")]
+    if note:  # said where the missing line would be named: the legend's title
+        layout["legend"]["title"] = dict(text=note, font=dict(size=13))
     return build(data, layout, title, height=480, legend_rows=0)
 
 

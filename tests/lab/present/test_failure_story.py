@@ -10,7 +10,7 @@ from lab.core.sweep import calibrate_thresholds, quality_within_cost
 from lab.failures.injection import inject
 from lab.present.failure_story import Change, curves_coincide, failure_story
 
-NAME = "an overconfident cascade scorer at 100%"
+NAME = "the failure (overconfident cascade scorer at 100%)"
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_a_cheaper_run_that_loses_quality_is_not_called_a_gain(overconfident):
     change = Change.of(clean, injected)
     assert change.cheaper and change.quality_falls  # the cards read as a win without words
     story = failure_story(NAME, clean, injected, sweep_for(exp, cascade), "gpt-4o", exp.baselines.mean_quality_strong)
-    assert story.startswith(f"With {NAME}, the router sends {injected.strong_share * 100:.1f}% of queries to gpt-4o")
+    assert story.startswith(f"Under {NAME}, the router sends {injected.strong_share * 100:.1f}% of queries to gpt-4o")
     assert f"quality falls {abs(change.quality_pts):.1f} pts" in story
     assert "the bill falls $" in story and "The saving is not a gain" in story
     assert story.count(". ") <= 2  # one or two sentences

@@ -43,7 +43,7 @@ def overconfident(default_experiment):
 
 def test_the_story_under_the_failure_cards_says_why_the_saving_is_not_a_gain(overconfident):
     _, view = overconfident
-    assert view.story.startswith("With overconfident cascade scorer at 100%, the router sends")
+    assert view.story.startswith("Under the failure (overconfident cascade scorer at 100%), the router sends")
     assert "The saving is not a gain" in view.story
 
 
@@ -65,7 +65,8 @@ def test_curves_that_coincide_with_the_clean_ones_are_said_not_drawn(overconfide
     for key in ("frontier", "sweep"):
         figure = view.figures[key]
         assert not any("with failures" in (t.name or "") and t.mode == "lines" for t in figure.data)
-        assert any(a.text == SAME_CURVE_NOTE for a in figure.layout.annotations)
+    assert view.figures["frontier"].layout.legend.title.text == SAME_CURVE_NOTE  # named where the line would be
+    assert any(a.text == SAME_CURVE_NOTE for a in view.figures["sweep"].layout.annotations)
     assert any(t.name == "now: with failures" for t in view.figures["frontier"].data)  # the point still moves
     assert "Its curves are the clean ones" in view.story
 
@@ -75,7 +76,7 @@ def test_a_failure_that_bends_the_curve_is_drawn(default_experiment):
     view = lab_view(inputs, (0.25,))
     frontier = view.figures["frontier"]
     assert any(t.name == "cascade (with failures)" for t in frontier.data)
-    assert not any(a.text == SAME_CURVE_NOTE for a in frontier.layout.annotations)
+    assert frontier.layout.legend.title.text is None
     assert view.remedy is None  # a price change has no recalibration remedy
 
 

@@ -199,5 +199,7 @@ def test_the_best_single_model_is_a_baseline_point_on_the_frontier(three_model_e
     assert best.name == "best single model: always-gpt-5-mini"
     assert best.x[0] == pytest.approx(singles.cost_per_query_usd[1] * PER_1K)
     assert best.y[0] == pytest.approx(singles.quality[1])
-    middle = by_name["always-<model> between them"]
-    assert list(middle.text) == ["always-gpt-5-mini"]
+    alone = by_name["always-<model>, each model alone"]
+    assert list(alone.customdata) == ["always-cheapest", "always-gpt-5-mini", "always-strongest"]
+    assert list(alone.text) == ["always-cheapest", "", "always-strongest"]  # the ring names the best single model
+    assert list(alone.y) == pytest.approx(list(singles.quality))
