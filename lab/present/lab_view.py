@@ -154,9 +154,7 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
         thresholds=tuple(thresholds),
         clean_cards=kpi_cards(summary),
         injected_cards=kpi_cards(inj[1], reference=summary, failure=True) if inj else None,
-        injected_title=f"With failures: {', '.join(f'{k} {v:.0%}' for k, v in inputs.failures.items())}"
-        if inj
-        else None,
+        injected_title=f"With failures: {failure_names(inputs.failures)}" if inj else None,
         notes=notes,
         figures=figures,
         caption=(

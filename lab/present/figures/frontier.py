@@ -119,6 +119,8 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
                 color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
             ),
             text=[f"{BEST_SINGLE}:<br>always-{singles.best_name}"],
+            cliponaxis=False,
+            showlegend=False,  # named beside the ring: no legend row over the plot
             textposition="top left" if best == len(singles.names) - 1 else "top right" if best == 0 else "top center",
             textfont=dict(size=14),
             hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
