@@ -354,7 +354,7 @@ def _calibration_caption(calibration: ShareCalibration, names: tuple[str, ...]) 
             f"Target {calibration.target_shares[-1]:.0%} strong calls ({names[-1]}); achieved {achieved[-1]:.1%}."
         )
     else:
-        st.caption("Target: one share per tier; achieved shares below.")
+        st.caption("Target: one share per model; what each got is beside it.")
     if len(names) > 2:
         rest = "rest, as on the sweep"
         rows = "\n".join(
