@@ -81,7 +81,8 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
     result, summary = run(exp, signals, thresholds)
     label = run_label(strategy, signals, thresholds)
     colour = run_colour(strategy)
-    inj, inj_label, notes, inj_thresholds = None, "", (), tuple(thresholds)
+    inj, inj_label, inj_thresholds = None, "", tuple(thresholds)
+    notes: tuple[str, ...] = ()
     if world is not None:
         inj_thresholds, retuned = live_thresholds(world, inputs.failures, thresholds, summary)
         inj = run(world.experiment, world.signals, inj_thresholds)

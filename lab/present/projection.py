@@ -210,7 +210,8 @@ def prices_in(
 ) -> ProjectionInputs:
     """The inputs with each price moved as a failure moved it (a price change triples the strongest model's)."""
 
-    def moved(price: float, before: float, after: float) -> float:
+    def moved(price: float, before: float | None, after: float | None) -> float:
+        before, after = before or 0.0, after or 0.0
         return price * after / before if before > 0 else after
 
     prices = [

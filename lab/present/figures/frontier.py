@@ -86,7 +86,7 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
             ys.insert(j, singles.quality[j])
             text.insert(j, "" if ringed and j == singles.best else f"always-{singles.names[j]}")  # the ring names it
             where.insert(j, "bottom right")
-    data = [
+    data: list[dict] = [
         dict(
             type="scatter",
             x=xs,
@@ -105,7 +105,7 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
             hovertemplate="%{customdata}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     ]
-    if not ringed:
+    if singles is None or not ringed:
         return data
     best = singles.best
     data.append(
@@ -248,7 +248,7 @@ def frontier_figure(
                 hovertemplate=f"{point.label}<br>$%{{x:,.2f}} per 1k queries<br>quality %{{y:.3f}}<br>{s.strong_share:.0%} to the strongest<extra></extra>",
             )
         )
-    layout = dict(
+    layout: dict = dict(
         xaxis=dict(
             title=dict(text="cost per 1,000 queries (USD)"), tickprefix="$", tickformat=",.2f", rangemode="tozero"
         ),
