@@ -14,6 +14,7 @@ import numpy as np
 from lab.core.bootstrap import BootstrapPlan, plan_bootstrap
 from lab.core.calls import CallTable, price_calls
 from lab.core.classifier import RouterClassifier
+from lab.core.errors import LabError
 from lab.core.metrics import (
     Baselines,
     SingleModels,
@@ -127,7 +128,10 @@ def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float
         return list(defaults.thresholds)
     m = experiment.queries.n_models
     if m > 2 and strategy_info(strategy, list(experiment.models)).thresholded:
-        return list(even_thresholds(signals_for(experiment, strategy), experiment.queries))
+        try:
+            return list(even_thresholds(signals_for(experiment, strategy), experiment.queries))
+        except LabError:  # no score to take quantiles of (a classifier that cannot be trained): k/m, said elsewhere
+            pass
     return default_thresholds(m)
 
 

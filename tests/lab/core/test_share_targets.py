@@ -135,3 +135,10 @@ def test_bad_targets_are_one_clear_message():
         calibrate(signals, exp.queries, [0.5, 0.5], "tiers")
     with pytest.raises(LabError, match="outside"):
         calibrate(signals, exp.queries, 1.5)
+
+
+def test_a_strategy_without_a_score_keeps_evenly_spaced_defaults():
+    quality = np.zeros((60, 3))
+    quality[:, 2] = 1.0  # the cheapest never fails where the strongest succeeds... always: one label only
+    exp = make_experiment(quality)
+    assert thresholds_for(exp, "classifier") == pytest.approx([1 / 3, 2 / 3])  # cannot train: k/m, no traceback
