@@ -180,12 +180,16 @@ cols[1].metric(
     "Cost per 1,000 queries",
     usd(i.cost_per_1k_usd),
     usd(d["cost_per_1k_usd"]),
-    delta_color="inverse",
+    delta_color="off" if d["cost_per_1k_usd"] < 0 else "inverse",  # a failure's lower bill is not good news
     border=True,
     help=f"Paired 95% interval of the change: {usd(d['cost_per_query_ci'][0] * 1000)} to {usd(d['cost_per_query_ci'][1] * 1000)}.",
 )
 cols[2].metric(
-    "p95 latency", duration(i.latency_p95_ms), signed(d["latency_p95_ms"], duration), delta_color="inverse", border=True
+    "p95 latency",
+    duration(i.latency_p95_ms),
+    signed(d["latency_p95_ms"], duration),
+    delta_color="off" if d["latency_p95_ms"] < 0 else "inverse",
+    border=True,
 )
 cols[3].metric(
     "Strong share", pct(i.strong_share), f"{d['strong_share'] * 100:+.1f} points", delta_color="off", border=True

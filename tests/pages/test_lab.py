@@ -210,3 +210,10 @@ def test_the_failure_gallery_opens_on_the_failure_and_severity_the_lab_has_on():
     assert widget(at.slider, "Severity (0 = clean)").value == pytest.approx(0.35)
     assert any(h.value == "Underconfident cascade scorer" for h in at.header)
     assert any("Opened at the Lab's severity, 0.35" in c.value for c in at.caption)
+
+
+def test_the_failure_gallery_does_not_colour_a_failure_s_lower_bill_as_good_news():
+    at = open_app({"strategy": "cascade", "fail": "overconfident-scorer:1"})
+    go(at, "failure_gallery")
+    cost = widget(at.metric, "Cost per 1,000 queries")
+    assert cost.delta.startswith("-") and cost.proto.color == 2  # Metric.MetricColor.GRAY
