@@ -29,6 +29,7 @@ SCENARIO_WARNED_KEY = "lab_scenario_warned"  # an unavailable scenario in the UR
 CONTEXT_ERROR_KEY = "lab_context_error"  # why no experiment could be loaded
 DATA_DIR_KEY = "lab_data_dir"  # the data directory setting
 ACHIEVED_KEY = "lab_achieved"  # prefix: the share a calibration achieved, per experiment and strategy
+SWITCHED_KEY = "lab_switched"  # prefix: the strategy switched from (its thresholds were not carried over)
 DOWNLOAD_BUTTON_KEY = "lab_download_data"  # the "download the public data" button
 PROBE_PROMPT_KEY = "lab_probe_prompt"  # the prompt typed on the Queries page
 

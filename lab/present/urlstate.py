@@ -32,6 +32,9 @@ class LabConfig(BaseModel):
     strategy: str | None = None
     thresholds: tuple[float, ...] | None = None
     target_share: float | None = Field(default=None, ge=0, le=1, description="calibrate to this share of strong calls")
+    target_tiers: tuple[float, ...] | None = Field(
+        default=None, description="calibrate to these shares of calls per tier, cheapest first (they add up to 1)"
+    )
     failures: dict[str, float] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
     quality_target: float = Field(
@@ -52,6 +55,15 @@ class LabConfig(BaseModel):
     def _unit(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
         if value is not None and (not value or any(not (0.0 <= t <= 1.0) for t in value)):
             raise ValueError("thresholds are numbers in [0, 1]")
+        return value
+
+    @field_validator("target_tiers")
+    @classmethod
+    def _tier_shares(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is not None and (
+            len(value) < 2 or any(not (0.0 <= s <= 1.0) for s in value) or abs(sum(value) - 1.0) > 1e-3
+        ):
+            raise ValueError("tier shares are numbers in [0, 1], one per tier, adding up to 1")
         return value
 
     @field_validator("failures")
@@ -115,6 +127,12 @@ _KEYS: dict[str, tuple[str, Callable[[list[str]], Any], Callable[[Any], str | li
     "strategy": ("strategy", lambda v: v[-1], lambda x: x, "a strategy name"),
     "t": ("thresholds", _floats, lambda x: ",".join(_num(t) for t in x), "thresholds in [0, 1], comma-separated"),
     "share": ("target_share", _float, _num, "a share of strong calls in [0, 1]"),
+    "tiers": (
+        "target_tiers",
+        _floats,
+        lambda x: ",".join(_num(t) for t in x),
+        "one share of calls per tier, cheapest first, comma-separated, adding up to 1",
+    ),
     "fail": (
         "failures",
         _pairs,

@@ -85,3 +85,13 @@ def test_unknown_parameters_pass_through_silently():
 def test_a_plain_string_value_is_read_like_a_list():
     config, _ = from_query_params({"t": "0.2,0.7", "scenario": "mixed-production"})
     assert config.thresholds == (0.2, 0.7) and config.scenario == "mixed-production"
+
+
+def test_a_calibration_target_per_tier_round_trips_and_must_add_up():
+    config = LabConfig(strategy="classifier", target_tiers=(0.5, 0.3, 0.2))
+    params = to_query_params(config)
+    assert params["tiers"] == "0.5,0.3,0.2"
+    assert from_query_params(_as_lists(params))[0].target_tiers == (0.5, 0.3, 0.2)
+    kept, problems = from_query_params({"tiers": ["0.5,0.3,0.3"], "strategy": ["length"]})
+    assert kept.target_tiers is None and kept.strategy == "length"
+    assert len(problems) == 1 and "adding up to 1" in problems[0]
