@@ -29,9 +29,11 @@ div[data-testid="stMetricValue"], div[data-testid="stMetricValue"] > div { font-
 div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 </style>"""
 
-st.set_page_config(
-    page_title="Routing Lab", page_icon=":material/alt_route:", layout="wide", initial_sidebar_state="expanded"
-)
+# The tab icon ships with the app: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com on
+# every rerun, and nothing the lab shows may leave the machine. An SVG file goes to the page as a data: URL.
+ICON = HERE / "assets" / "routing-lab-icon.svg"
+
+st.set_page_config(page_title="Routing Lab", page_icon=str(ICON), layout="wide", initial_sidebar_state="expanded")
 st.html(PROJECTOR_CSS)
 preload_plotly()
 
