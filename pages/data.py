@@ -31,6 +31,15 @@ st.markdown(
 )
 
 
+linked_upload = st.session_state.get(state.LINKED_UPLOAD_KEY)
+if linked_upload:
+    st.info(
+        f"The link you opened shows the uploaded log **{linked_upload}**: upload that file here and its view opens "
+        "with the link's other settings kept.",
+        icon=":material/link:",
+    )
+
+
 @st.cache_resource(max_entries=4, show_spinner="Checking the outcome log...")
 def _parse(digest: str, filename: str, _data: bytes):
     return parse_outcome_log(_data, filename)
@@ -103,15 +112,22 @@ if pending is not None and uploaded is not None:
             models=specs,
             source=ReplaySource(format="outcomes", path=name),
         )
-        state.add_upload(name, scenario, queries)
+        linked = st.session_state.get(state.LINKED_UPLOAD_KEY) == name  # the log a link named: keep its view
+        state.add_upload(name, scenario, queries, keep_view=linked)
         st.session_state.pop(PENDING_KEY, None)
-        st.switch_page(st.session_state[state.PAGE_FILES_KEY]["lab"])
+        back = st.session_state.pop(state.RETURN_PAGE_KEY, "lab") if linked else "lab"
+        st.switch_page(st.session_state[state.PAGE_FILES_KEY][back])
 
 st.header("Built-in scenarios")
 names = list(builtin_scenarios())
 cfg = state.config()
-browse_key = state.seed("browse", cfg.scenario if cfg.scenario in names else names[0])
+browse_key = state.seed(
+    "browse",
+    cfg.browse if cfg.browse in names else cfg.scenario if cfg.scenario in names else names[0],
+)
 name = st.selectbox("Scenario to browse", names, key=browse_key)
+if cfg.browse != (None if name == cfg.scenario else name):
+    cfg = state.update_config(browse=None if name == cfg.scenario else name)
 try:
     scenario = caches.scenario_by_name(name)
 except LabError as exc:

@@ -132,14 +132,16 @@ st.dataframe(
 )
 
 st.divider()
-pick_key = state.seed("gallery_failure", next(iter(modes)))
+cfg = state.config()
+pick_key = state.seed("gallery_failure", cfg.gallery_failure if cfg.gallery_failure in modes else next(iter(modes)))
 with st.sidebar:
     st.header("Failure gallery")
     name = st.selectbox("Failure", list(modes), key=pick_key, format_func=lambda n: modes[n].title)
 mode = modes[name]
 strategy = mode.demo["strategy"]
 signals = sidebar.signals(ctx, strategy)
-severity_key = state.seed(f"gallery_severity:{name}", float(mode.demo["severity"]))
+linked = cfg.gallery_severity if cfg.gallery_failure == name and cfg.gallery_severity is not None else None
+severity_key = state.seed(f"gallery_severity:{name}", float(mode.demo["severity"] if linked is None else linked))
 
 st.header(mode.title)
 st.markdown(mode.description)
@@ -157,6 +159,8 @@ severity = float(
         help="The share or strength of the failure; the preset is where the gallery opens.",
     )
 )
+if (cfg.gallery_failure, cfg.gallery_severity) != (name, severity):
+    cfg = state.update_config(gallery_failure=name, gallery_severity=severity)
 
 try:
     comparison = _demo(ctx.key, name, severity, exp, signals)
