@@ -53,11 +53,11 @@ def _decode(value):
 
 
 def figures(at: AppTest) -> dict[str, dict]:
-    """The page's plotly figures as JSON (arrays decoded to lists), by title."""
+    """The page's plotly figures as JSON (arrays decoded to lists), by title (its lines joined)."""
     out = {}
     for chart in at.get("plotly_chart"):
         spec = _decode(json.loads(chart.proto.spec))
-        out[spec["layout"]["title"]["text"]] = spec
+        out[spec["layout"]["title"]["text"].replace("<br>", " ")] = spec  # titles are wrapped to fit the chart
     return out
 
 
