@@ -36,7 +36,10 @@ from pages._state import (
     CONTEXT_KEY,
     DATA_DIR_KEY,
     DOWNLOAD_BUTTON_KEY,
+    LINKED_UPLOAD_KEY,
+    PAGE_FILES_KEY,
     PAGE_KEY,
+    RETURN_PAGE_KEY,
     SCENARIO_WARNED_KEY,
     SIDEBAR_DONE_KEY,
     SWITCHED_KEY,
@@ -47,6 +50,7 @@ from pages._state import (
     data_dir_setting,
     seed,
     show_url_problems,
+    sync_url,
     update_config,
     uploads,
     wkey,
@@ -59,7 +63,8 @@ UI_MAX_QUERIES = 1_000_000  # the size control's upper bound
 
 def _scenario_label(name: str) -> str:
     if name.startswith(UPLOAD_PREFIX):
-        return f"Uploaded: {name[len(UPLOAD_PREFIX) :]}"
+        missing = "" if name[len(UPLOAD_PREFIX) :] in uploads() else " (not in this session)"
+        return f"Uploaded: {name[len(UPLOAD_PREFIX) :]}{missing}"
     try:
         scenario = scenario_by_name(name)
     except LabError:
@@ -73,16 +78,14 @@ def scenario_sidebar() -> Context | None:
     cfg = config()
     names = list(builtin_scenarios())
     options = names + [UPLOAD_PREFIX + name for name in uploads()]
+    if cfg.scenario.startswith(UPLOAD_PREFIX) and cfg.scenario not in options:
+        # a link to a log uploaded in another session: listed, so the page can say so and offer the upload
+        options.append(cfg.scenario)
     fallback = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
     if cfg.scenario not in options and SCENARIO_WARNED_KEY not in st.session_state:
         st.session_state[SCENARIO_WARNED_KEY] = True
-        kept = (
-            "uploads stay in the browser session that made them"
-            if cfg.scenario.startswith(UPLOAD_PREFIX)
-            else f"built-in: {', '.join(names)}"
-        )
         st.session_state.setdefault(URL_PROBLEMS_KEY, []).append(
-            f"scenario '{cfg.scenario}' is not available here ({kept}); showing {fallback}"
+            f"scenario '{cfg.scenario}' is not available here (built-in: {', '.join(names)}); showing {fallback}"
         )
     scenario_key = seed("scenario", cfg.scenario if cfg.scenario in options else fallback)
     if st.session_state[scenario_key] not in options:
@@ -127,6 +130,13 @@ def scenario_sidebar() -> Context | None:
                 help="A folder holding routellm/ and routerarena/; defaults to $ROUTING_LAB_DATA.",
             )
     data_dir = data_dir_setting()
+    st.session_state[LINKED_UPLOAD_KEY] = None
+    if choice.startswith(UPLOAD_PREFIX) and choice[len(UPLOAD_PREFIX) :] not in uploads():
+        # the configuration (and the URL) keep naming the log and every other setting until it is uploaded
+        st.session_state[LINKED_UPLOAD_KEY] = choice[len(UPLOAD_PREFIX) :]
+        st.session_state[CONTEXT_KEY] = None
+        st.session_state[CONTEXT_ERROR_KEY] = None
+        return None
     try:
         if choice.startswith(UPLOAD_PREFIX):
             item = uploads()[choice[len(UPLOAD_PREFIX) :]]
@@ -167,6 +177,7 @@ def begin(page_name: str) -> None:
     """Start a run of a page: scope its widget keys, read the configuration, draw the shared sidebar."""
     st.session_state[PAGE_KEY] = page_name
     config()
+    sync_url()
     scenario_sidebar()
     st.session_state[SIDEBAR_DONE_KEY] = page_name
 
@@ -181,6 +192,9 @@ def page(page_name: str) -> None:
 def context() -> Context:
     """The experiment chosen in the sidebar; stops the page with the reason when there is none."""
     ctx = st.session_state.get(CONTEXT_KEY)
+    if ctx is None and st.session_state.get(LINKED_UPLOAD_KEY):
+        offer_linked_upload(st.session_state[LINKED_UPLOAD_KEY])
+        st.stop()
     if ctx is None:
         problem = st.session_state.get(CONTEXT_ERROR_KEY)
         st.error(problem or "No scenario loaded: pick one in the sidebar.", icon=":material/error:")
@@ -188,6 +202,20 @@ def context() -> Context:
             offer_download()
         st.stop()
     return ctx
+
+
+def offer_linked_upload(name: str) -> None:
+    """Say that the link names a log uploaded in another browser session, and offer its upload (keeping the view)."""
+    st.session_state[RETURN_PAGE_KEY] = st.session_state.get(PAGE_KEY) or "lab"
+    st.info(
+        f"This link shows the uploaded log **{name}**. Uploads stay in the browser session that made them, so it "
+        f"is not here yet: upload {name} on the Data page and this view opens with the link's other settings "
+        "(strategy, thresholds, failure modes, traffic, prices) as they are. Or pick another scenario in the sidebar.",
+        icon=":material/upload_file:",
+    )
+    st.page_link(
+        st.session_state[PAGE_FILES_KEY]["data"], label=f"Upload {name} on the Data page", icon=":material/upload:"
+    )
 
 
 def offer_download() -> None:

@@ -15,7 +15,7 @@ from lab.present.kpis import kpi_cards
 from lab.present.lab_view import failure_names, under
 from lab.present.projection import ProjectionInputs, default_prices, prices_in, run_projection
 from lab.present.report import Assumption, failure_section, projection_cards, render_report
-from lab.present.text import pct, usd
+from lab.present.text import pct, usd, usd_compact
 from pages import _caches as caches
 from pages import _sidebar as sidebar
 from pages import _state as state
@@ -97,17 +97,17 @@ cols = st.columns(5)
 cols[0].metric(quality.label, quality.value, border=True, height="stretch", help=quality.help)
 cols[0].caption(quality.interval)
 routed_lo, routed_hi = projection.routed_range_usd(1)
-cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True, height="stretch")
+cols[1].metric("Month 1 with routing", usd_compact(first["routed_usd"]), border=True, height="stretch")
 cols[1].caption(f"95%: {usd(routed_lo)} to {usd(routed_hi)}")
 strong_lo, strong_hi = projection.strongest_range_usd(1)
 cols[2].metric(
     "Month 1 without routing",
-    usd(first["strongest_usd"]),
+    usd_compact(first["strongest_usd"]),
     border=True,
     height="stretch",
-    help="always-strongest at the same traffic",
+    help=f"always-strongest at the same traffic: {usd(first['strongest_usd'])}",
 )
-cols[2].caption(f"95%: {usd(strong_lo)} to {usd(strong_hi)}")
+cols[2].caption(f"95%: {usd_compact(strong_lo)} to {usd_compact(strong_hi)}")
 cols[3].metric(
     "Savings",
     pct(projection.savings),
@@ -116,7 +116,13 @@ cols[3].metric(
     help="1 - cost with routing / cost of always-strongest, at these prices and token mix.",
 )
 cols[3].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
-cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True, height="stretch")
+cols[4].metric(
+    "Savings over 12 months",
+    usd_compact(projection.annual_savings_usd),  # "$1.15M": five cards share 1280 px on a projector
+    border=True,
+    height="stretch",
+    help=f"{usd(projection.annual_savings_usd)} at these prices, traffic and growth.",
+)
 cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
 
 # failure modes on (in the Lab or the link) are part of the story told to stakeholders
@@ -167,7 +173,7 @@ annual = estimate_figure(
     "cost over 12 months (USD)",
     money=True,
 )
-left, right = st.columns([3, 2])
+left, right = st.columns(2)  # each chart is fitted to half the main area at 1280 x 720
 left.plotly_chart(fig_projection, theme=None, key="projection")
 right.plotly_chart(annual, theme=None, key="annual")
 with st.expander("Month by month"):

@@ -132,16 +132,20 @@ st.dataframe(
 )
 
 st.divider()
-# opens on the failure the Lab has on (the configuration in the session or the link), at the Lab's severity
-lab_failures = {name: severity for name, severity in state.config().failures.items() if name in modes}
-pick_key = state.seed("gallery_failure", next(iter(lab_failures), next(iter(modes))))
+# opens on the failure a link names, else the one the Lab has on (at the Lab's severity), else the first
+cfg = state.config()
+lab_failures = {name: severity for name, severity in cfg.failures.items() if name in modes}
+first_pick = cfg.gallery_failure if cfg.gallery_failure in modes else next(iter(lab_failures), next(iter(modes)))
+pick_key = state.seed("gallery_failure", first_pick)
 with st.sidebar:
     st.header("Failure gallery")
     name = st.selectbox("Failure", list(modes), key=pick_key, format_func=lambda n: modes[n].title)
 mode = modes[name]
 strategy = mode.demo["strategy"]
 signals = sidebar.signals(ctx, strategy)
-severity_key = state.seed(f"gallery_severity:{name}", float(lab_failures.get(name, mode.demo["severity"])))
+linked = cfg.gallery_severity if cfg.gallery_failure == name and cfg.gallery_severity is not None else None
+start_severity = lab_failures.get(name, mode.demo["severity"]) if linked is None else linked
+severity_key = state.seed(f"gallery_severity:{name}", float(start_severity))
 
 st.header(mode.title)
 st.markdown(mode.description)
@@ -160,6 +164,8 @@ severity = float(
         help="The share or strength of the failure; the preset is where the gallery opens.",
     )
 )
+if (cfg.gallery_failure, cfg.gallery_severity) != (name, severity):
+    cfg = state.update_config(gallery_failure=name, gallery_severity=severity)
 
 try:
     comparison = _demo(ctx.key, name, severity, exp, signals)

@@ -51,7 +51,7 @@ def calibrate_shares(
 ) -> Calibration:
     """Thresholds sending about `targets[k]` of calls to model k, and the shares they achieve."""
     target = check_targets(targets, queries.n_models)
-    result = calibrate(signals, queries, target, kind="tiers")
+    result = calibrate(signals, queries, [float(t) for t in target], kind="tiers")
     achieved = np.asarray(result.achieved_shares)
     note = None
     if signals.fixed_tier is not None:

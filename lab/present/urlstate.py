@@ -49,6 +49,9 @@ class LabConfig(BaseModel):
     prices_per_mtok: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="model -> (input, output) USD per 1M tokens"
     )
+    gallery_failure: str | None = Field(default=None, description="Failure gallery: the failure shown")
+    gallery_severity: float | None = Field(default=None, ge=0, le=1, description="Failure gallery: its severity")
+    browse: str | None = Field(default=None, description="Data page: the built-in scenario browsed")
 
     @field_validator("thresholds")
     @classmethod
@@ -158,6 +161,9 @@ _KEYS: dict[str, tuple[str, Callable[[list[str]], Any], Callable[[Any], str | li
         lambda x: [f"{k}:{_num(a)}:{_num(b)}" for k, (a, b) in x.items()],
         "MODEL:INPUT:OUTPUT in USD per 1M tokens",
     ),
+    "gallery": ("gallery_failure", lambda v: v[-1], lambda x: x, "a failure mode name"),
+    "gsev": ("gallery_severity", _float, _num, "a failure severity in [0, 1]"),
+    "browse": ("browse", lambda v: v[-1], lambda x: x, "a built-in scenario name"),
 }
 
 
@@ -191,4 +197,14 @@ def to_query_params(config: LabConfig) -> dict[str, str | list[str]]:
         if value is None or value == getattr(default, field):
             continue
         out[key] = write(value)
+    return out
+
+
+def url_params(config: LabConfig, current: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The whole URL query of a configuration: its parameters (as lists), and any other tool's parameters in
+    `current` kept as they were (a link carries the view whatever page it was copied on)."""
+    out = {k: v if isinstance(v, list) else [v] for k, v in to_query_params(config).items()}
+    for key, values in current.items():
+        if key not in _KEYS:
+            out[key] = list(values)
     return out

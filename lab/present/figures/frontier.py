@@ -254,22 +254,11 @@ def frontier_figure(
             title=dict(text="cost per 1,000 queries (USD)"), tickprefix="$", tickformat=",.2f", rangemode="tozero"
         ),
         yaxis=dict(title=dict(text="mean quality of answers served (0-1)")),
-        # the area below and right of a frontier is empty: the legend goes there, inside the plot
-        legend=dict(
-            orientation="v",
-            x=0.99,
-            xanchor="right",
-            y=0.02,
-            yanchor="bottom",
-            bgcolor="rgba(255,255,255,0.85)",
-            bordercolor="#CCCCCC",
-            borderwidth=1,
-            font=dict(size=13),
-        ),
     )
     if note:  # said where the missing line would be named: the legend's title
-        layout["legend"]["title"] = dict(text=note, font=dict(size=13))
-    return build(data, layout, title, height=480, legend_rows=0)
+        layout.setdefault("legend", {})["title"] = dict(text=note, font=dict(size=13))
+    # the legend goes above the plot (fitted to the chart's width): inside it, it covered points and curves
+    return build(data, layout, title, height=480)
 
 
 def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], note: str | None = None) -> go.Figure:
@@ -335,7 +324,7 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], not
                 yref="paper",
                 text=point.label,
                 showarrow=False,
-                xanchor="left",
+                xanchor="left" if x <= 50 else "right",  # the label stays on the chart's side of its line
                 yanchor="top",
                 font=dict(size=14),
                 bgcolor="rgba(255,255,255,0.8)",
@@ -354,10 +343,4 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], not
         shapes=shapes,
         annotations=annotations,
     )
-    return build(
-        data,
-        layout,
-        "Threshold sweep: quality retained and savings",
-        height=440,
-        legend_rows=1 if len(curves) < 2 else 2,
-    )
+    return build(data, layout, "Threshold sweep: quality retained and savings", height=440)

@@ -102,9 +102,12 @@ def test_estimates_draw_asymmetric_95_percent_whiskers_and_money_as_dollars():
         money=True,
     )
     bar = fig.data[0]
-    assert list(bar.error_y.array) == [3.0, 1.0] and list(bar.error_y.arrayminus) == [2.0, 1.0]
+    assert bar.orientation == "h" and list(bar.x) == [10.0, 40.0]
+    assert list(bar.error_x.array) == [3.0, 1.0] and list(bar.error_x.arrayminus) == [2.0, 1.0]
     assert list(bar.text) == ["$10.00", "$40.00"]
-    assert fig.layout.yaxis.tickprefix == "$"
+    # each value is written under its label, so values and long labels never share the bars' room
+    assert [label.split("<br>")[-1] for label in bar.y] == ["<b>$10.00</b>", "<b>$40.00</b>"]
+    assert fig.layout.xaxis.tickprefix == "$"
     assert list(bar.marker.pattern.shape) == ["", "/"]
 
 
