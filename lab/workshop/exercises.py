@@ -10,6 +10,7 @@ short debrief, and a stated solution: a choice that meets the goal in the same s
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -107,7 +108,7 @@ class Exercise(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Exercise:
-        scenario = _scenario(self.scenario)
+        scenario = self.base_scenario
         models = list(scenario.models)
         infos = {info.name: info for info in list_strategies(models)}
         usable = [name for name, info in infos.items() if not info.hindsight]
@@ -120,17 +121,9 @@ class Exercise(_Strict):
         if isinstance(scenario.source, ReplaySource) and self.start.size is not None:
             raise ValueError(f"start.size: {self.scenario} replays recorded data, its size is fixed; leave size out")
         for where, choice in (("start", self.start.choice), ("solution", self.solution)):
-            if choice.strategy not in allowed:
-                raise ValueError(f"{where}.strategy: '{choice.strategy}' is not one of {', '.join(allowed)}")
-            if choice.thresholds is not None and len(choice.thresholds) != len(models) - 1:
-                raise ValueError(f"{where}.thresholds: give {len(models) - 1} (one per tier boundary)")
-            for name, policy in choice.fallback.items():
-                if name not in self.start.failures:
-                    raise ValueError(f"{where}.fallback: '{name}' is not one of this exercise's failures")
-                policies = list(get_failure(name).variants)
-                if policy not in policies:
-                    known = ", ".join(policies) or "none"
-                    raise ValueError(f"{where}.fallback: '{name}' has no policy '{policy}'; known: {known}")
+            problem = self.choice_problem(choice, allowed)
+            if problem is not None:
+                raise ValueError(f"{where}.{problem}")
         for name in self.start.failures:
             missed = [s for s in allowed if not get_failure(name).applies_to(s)]
             if missed:
@@ -141,6 +134,22 @@ class Exercise(_Strict):
             raise ValueError("solution: it is the starting choice; state the choice that meets the goal")
         return self
 
+    def choice_problem(self, choice: Choice, allowed: list[str] | None = None) -> str | None:
+        """Why `choice` cannot be made in this exercise ("field: what is wrong"), or None when it can."""
+        allowed = self.allowed_strategies() if allowed is None else allowed
+        n_models = len(self.base_scenario.models)
+        if choice.strategy not in allowed:
+            return f"strategy: '{choice.strategy}' is not one of {', '.join(allowed)}"
+        if choice.thresholds is not None and len(choice.thresholds) != n_models - 1:
+            return f"thresholds: give {n_models - 1} (one per tier boundary)"
+        for name, policy in choice.fallback.items():
+            if name not in self.start.failures:
+                return f"fallback: '{name}' is not one of this exercise's failures"
+            policies = list(get_failure(name).variants)
+            if policy not in policies:
+                return f"fallback: '{name}' has no policy '{policy}'; known: {', '.join(policies) or 'none'}"
+        return None
+
     def view(self, choice: Choice | None = None) -> View:
         """The view of a choice in this exercise's situation (the starting view when None)."""
         return self.start if choice is None else self.start.with_choice(choice)
@@ -150,16 +159,21 @@ class Exercise(_Strict):
         """The stated solution as a whole view."""
         return self.view(self.solution)
 
+    @cached_property
+    def base_scenario(self) -> Scenario:
+        """The exercise's built-in scenario as its file states it (read once per exercise)."""
+        return _scenario(self.scenario)
+
     def allowed_strategies(self) -> list[str]:
         """The strategies the attendee may pick, in the lab's order."""
-        infos = list_strategies(list(_scenario(self.scenario).models))
+        infos = list_strategies(list(self.base_scenario.models))
         if self.strategies is not None:
             return [info.name for info in infos if info.name in self.strategies]
         return [info.name for info in infos if not info.hindsight]
 
     def scenario_of(self) -> Scenario:
         """The exercise's scenario at its size."""
-        scenario = _scenario(self.scenario)
+        scenario = self.base_scenario
         return scenario if self.start.size is None else scenario.with_queries(self.start.size)
 
 

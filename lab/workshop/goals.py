@@ -90,7 +90,7 @@ class Condition(BaseModel):
         if (self.at_least is None) == (self.at_most is None):
             raise ValueError("give exactly one of at_least or at_most")
         bound = self.at_least if self.at_least is not None else self.at_most
-        if not math.isfinite(bound):
+        if bound is None or not math.isfinite(bound):
             raise ValueError("the bound must be a finite number")
         return self
 
