@@ -31,6 +31,11 @@ DATA_DIR_KEY = "lab_data_dir"  # the data directory setting
 ACHIEVED_KEY = "lab_achieved"  # prefix: the share a calibration achieved, per experiment and strategy
 DOWNLOAD_BUTTON_KEY = "lab_download_data"  # the "download the public data" button
 PROBE_PROMPT_KEY = "lab_probe_prompt"  # the prompt typed on the Queries page
+# the Workshop page (pages/workshop.py)
+WORKSHOP_PROGRESS_KEY = "workshop_progress"  # this attendee's lab.workshop.progress.Progress (mirrored in the URL)
+WORKSHOP_CHOICES_KEY = "workshop_choices"  # exercise id -> the attendee's last choice there, to come back to
+WORKSHOP_PROBLEMS_KEY = "workshop_url_problems"  # workshop URL parameters that were ignored, said once
+WORKSHOP_WIDGET_PREFIX = "workshop/"  # prefix of the Workshop page's widget keys
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 HARNESS = str(Path(__file__).resolve().parent / "harness_app.py")
-PAGE_FILES = {name: f"../../pages/{name}.py" for name in ("lab", "compare", "queries", "cost_projection", "data")}
+PAGE_FILES = {
+    name: f"../../pages/{name}.py" for name in ("lab", "compare", "queries", "cost_projection", "data", "workshop")
+}
 TIMEOUT_S = 180  # first runs build experiments and train classifiers
 
 
