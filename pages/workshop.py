@@ -26,14 +26,14 @@ from pages import _state as state
 from pages._live_chart import live_chart
 
 LIVE = {"displayModeBar": False}
-PRESENTER_CHART_PX = 400
+PRESENTER_CHART_PX = 360
 # The presenter view: no sidebar, large type, the page starting at the top of the screen.
 PRESENTER_CSS = """<style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"], button[data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none; }
 div[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 0.5rem 2rem; }
 div[data-testid="stMainBlockContainer"] p, div[data-testid="stMainBlockContainer"] li { font-size: 1.3rem; line-height: 1.4; }
-div[data-testid="stMainBlockContainer"] h2 { font-size: 2.1rem; padding: 0.2rem 0; }
+div[data-testid="stMainBlockContainer"] h3 { font-size: 1.9rem; padding: 0.2rem 0; }
 div[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 .st-key-workshop_goal p { font-size: 1.45rem; }
 </style>"""
@@ -169,7 +169,7 @@ def exercise_sidebar(workshop: Workshop, now: Progress) -> None:
 def header(workshop: Workshop, now: Progress, exercise: Exercise) -> None:
     """The exercise's number and title, with previous and next (arrow keys)."""
     k = workshop.ids.index(exercise.id) + 1
-    cols = st.columns([8, 1.3, 1.3] + ([1.3] if now.present else []), vertical_alignment="center")
+    cols = st.columns([6, 1.6, 1.6] + ([1.2] if now.present else []), vertical_alignment="center")
     done = " :material/check_circle:" if exercise.id in now.done else ""
     cols[0].subheader(f"{k} / {len(workshop.exercises)} · {exercise.title}{done}", anchor=False)
     cols[1].button(
@@ -228,9 +228,11 @@ def choice_controls(exercise: Exercise, experiment, now: Progress, where, compac
 
     allowed = exercise.allowed_strategies()
     with where:
+        # the presenter view puts the pickers side by side, under the chart
+        slots = _slots(compact)
         strategy = current.strategy
         if len(allowed) > 1:
-            strategy = st.selectbox("Strategy", allowed, key=seeded("strategy", current.strategy))
+            strategy = next(slots).selectbox("Strategy", allowed, key=seeded("strategy", current.strategy))
         elif not compact:
             st.caption(f"Strategy: {strategy} (this exercise is about its settings)")
         signals = caches.cached_signals(_experiment_key(exercise), strategy, experiment)
@@ -241,14 +243,14 @@ def choice_controls(exercise: Exercise, experiment, now: Progress, where, compac
         for name in exercise.start.failures:
             policies = list(get_failure(name).variants)
             if policies:
-                fallback[name] = st.selectbox(
-                    f"Fallback policy ({get_failure(name).title.lower()})",
+                fallback[name] = next(slots).selectbox(
+                    "Fallback policy" if compact else f"Fallback policy ({get_failure(name).title.lower()})",
                     policies,
                     key=seeded(f"fallback/{name}", current.fallback.get(name, policies[0])),
                 )
         recalibration = "none"
         if exercise.start.failures and signals.escalates:
-            recalibration = st.selectbox(
+            recalibration = next(slots).selectbox(
                 "Scorer recalibration",
                 RECALIBRATION_METHODS,
                 key=seeded("recalibration", current.recalibration),
@@ -301,8 +303,12 @@ def hints_and_done(workshop: Workshop, now: Progress, exercise: Exercise, met: b
     for k, hint in enumerate(exercise.hints[:shown], start=1):
         st.markdown(f":material/lightbulb: **Hint {k}.** {hint}")
     cols = st.columns(3 if compact else 2)
+    if compact:
+        hint_label = f"Hint {shown}/{len(exercise.hints)}" if shown else "Hint"
+    else:
+        hint_label = f"Next hint ({shown} of {len(exercise.hints)})" if shown else "Show a hint"
     cols[0].button(
-        f"Hint ({shown} of {len(exercise.hints)})" if shown else "Show a hint",
+        hint_label,
         icon=":material/lightbulb:",
         key=f"{state.WORKSHOP_WIDGET_PREFIX}hint",
         on_click=reveal_hint,
@@ -312,17 +318,18 @@ def hints_and_done(workshop: Workshop, now: Progress, exercise: Exercise, met: b
     )
     done = exercise.id in now.done
     cols[1].button(
-        "Done: undo" if done else ("Mark done" if met else "Mark done (goal not met yet)"),
+        ("Undo" if compact else "Done: undo") if done else ("Done" if compact else "Mark done"),
         icon=":material/task_alt:",
         key=f"{state.WORKSHOP_WIDGET_PREFIX}done",
         type="secondary" if done else ("primary" if met else "secondary"),
         on_click=mark_done,
         args=(workshop, exercise.id, not done),
+        help=None if met or done else "The goal is not met yet; you can mark the exercise done anyway.",
         width="stretch",
     )
     if compact:
         cols[2].button(
-            "Show the solution",
+            "Solution",
             icon=":material/visibility:",
             key=f"{state.WORKSHOP_WIDGET_PREFIX}solution",
             on_click=set_choice,
@@ -348,6 +355,13 @@ def _cards(cards) -> None:
         col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True, height="stretch",
                    delta_color="normal" if card.good_when_up else "inverse")  # fmt: skip
         col.caption(card.interval)
+
+
+def _slots(compact: bool):
+    """Places for the pickers: three columns side by side in the presenter view, then one under another."""
+    yield from st.columns(3) if compact else []
+    while True:
+        yield st.container()
 
 
 def _experiment_key(exercise: Exercise) -> str:
@@ -386,8 +400,8 @@ if present:
     with left:
         st.markdown(exercise.task)
         goal_slot = st.container()
-        controls = st.container()
-    chosen = choice_controls(exercise, experiment, now, controls, compact=True)
+    chart_slot = right.container()
+    chosen = choice_controls(exercise, experiment, now, right.container(), compact=True)
 else:
     st.caption(situation_text(exercise, experiment.queries.n_queries))
     left, right = st.columns([3, 2], gap="large")
@@ -417,7 +431,7 @@ if present:
             st.caption(f"**Debrief.** {exercise.debrief}")
     figure = drawn.figures[exercise.chart]
     figure.layout.height = PRESENTER_CHART_PX
-    live_chart(right, figure, key="workshop_chart", config=LIVE)
+    live_chart(chart_slot, figure, key="workshop_chart", config=LIVE)
 else:
     with goal_slot:
         goal_box(status, big=False)
