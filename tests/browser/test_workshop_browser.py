@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from lab.workshop.exercises import load_workshop
 from lab.core.scenario import ReplaySource
+from lab.workshop.exercises import load_workshop
 from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, exceptions, streamlit_server, wait_idle
 from tests.conftest import find_data_dir
 
