@@ -40,3 +40,18 @@ def test_the_goal_is_not_met_at_the_start_and_is_met_at_the_stated_solution(exer
     assert solved.met, f"{exercise.id}: the stated solution misses the goal ({solved.summary()})"
     # the figures shown beside the targets are the ones the goal was checked on
     assert all(c.current is not None and c.current_text != "n/a" for c in solved.conditions)
+
+
+REMEDIED = [e for e in WORKSHOP.exercises if e.solution.fallback != e.start.fallback or e.solution.recalibration != "none"]
+
+
+@pytest.mark.parametrize("exercise", REMEDIED, ids=[e.id for e in REMEDIED])
+def test_where_the_solution_is_a_remedy_no_threshold_alone_meets_the_goal(exercise, request):
+    # e.g. routing nothing to the strong model makes the clean and broken runs equal: the goal must not allow that
+    experiment = _experiment(exercise, request)
+    grid = [k / 20 for k in range(21)]
+    for strategy in exercise.allowed_strategies():
+        without = exercise.view(exercise.start.choice.model_copy(update={"strategy": strategy, "thresholds": None}))
+        staged = stage(experiment, without)
+        met = [t for t in grid if goal_status(exercise, staged, (t,) * len(staged.experiment.model_names[1:])).met]
+        assert met == [], f"{exercise.id}: {strategy} meets the goal without the remedy at thresholds {met}"
