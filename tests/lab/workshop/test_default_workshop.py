@@ -1,5 +1,6 @@
-"""The default workshop keeps its exercises honest: no goal is met at its starting view, every stated
-solution meets its goal, evaluated with the engine on the exercise's own scenario."""
+"""Every built-in workshop keeps its exercises honest: no goal is met at its starting view, every stated
+solution meets its goal, evaluated with the engine on the exercise's own scenario; the default one walks
+from a first threshold to failure and recovery."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from lab.workshop.exercises import builtin_workshops, load_workshop
 from lab.workshop.measure import exercise_experiment, goal_status, stage
 
 WORKSHOP = load_workshop("default")
+EVERY = [(name, exercise) for name in builtin_workshops() for exercise in load_workshop(name).exercises]
+IDS = [f"{name}:{exercise.id}" for name, exercise in EVERY]
 
 
 def _experiment(exercise, request):
@@ -31,8 +34,8 @@ def test_the_default_workshop_walks_from_a_first_threshold_to_failure_and_recove
     assert len(replays) >= 2
 
 
-@pytest.mark.parametrize("exercise", WORKSHOP.exercises, ids=WORKSHOP.ids)
-def test_the_goal_is_not_met_at_the_start_and_is_met_at_the_stated_solution(exercise, request):
+@pytest.mark.parametrize(("workshop", "exercise"), EVERY, ids=IDS)
+def test_the_goal_is_not_met_at_the_start_and_is_met_at_the_stated_solution(workshop, exercise, request):
     experiment = _experiment(exercise, request)
     at_start = goal_status(exercise, stage(experiment, exercise.start))
     solved = goal_status(exercise, stage(experiment, exercise.solution_view))
@@ -42,11 +45,11 @@ def test_the_goal_is_not_met_at_the_start_and_is_met_at_the_stated_solution(exer
     assert all(c.current is not None and c.current_text != "n/a" for c in solved.conditions)
 
 
-REMEDIED = [e for e in WORKSHOP.exercises if e.solution.fallback != e.start.fallback or e.solution.recalibration != "none"]
+REMEDIED = [(n, e) for n, e in EVERY if e.solution.fallback != e.start.fallback or e.solution.recalibration != "none"]
 
 
-@pytest.mark.parametrize("exercise", REMEDIED, ids=[e.id for e in REMEDIED])
-def test_where_the_solution_is_a_remedy_no_threshold_alone_meets_the_goal(exercise, request):
+@pytest.mark.parametrize(("workshop", "exercise"), REMEDIED, ids=[f"{n}:{e.id}" for n, e in REMEDIED])
+def test_where_the_solution_is_a_remedy_no_threshold_alone_meets_the_goal(workshop, exercise, request):
     # e.g. routing nothing to the strong model makes the clean and broken runs equal: the goal must not allow that
     experiment = _experiment(exercise, request)
     grid = [k / 20 for k in range(21)]
