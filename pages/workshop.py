@@ -317,16 +317,17 @@ def hints_and_done(workshop: Workshop, now: Progress, exercise: Exercise, met: b
         width="stretch",
     )
     done = exercise.id in now.done
-    cols[1].button(
+    clicked = cols[1].button(
         ("Undo" if compact else "Done: undo") if done else ("Done" if compact else "Mark done"),
         icon=":material/task_alt:",
         key=f"{state.WORKSHOP_WIDGET_PREFIX}done",
         type="secondary" if done else ("primary" if met else "secondary"),
-        on_click=mark_done,
-        args=(workshop, exercise.id, not done),
         help=None if met or done else "The goal is not met yet; you can mark the exercise done anyway.",
         width="stretch",
     )
+    if clicked:  # the exercise list and the title show what is done: the whole page follows
+        mark_done(workshop, exercise.id, not done)
+        st.rerun()
     if compact:
         cols[2].button(
             "Solution",
@@ -395,44 +396,49 @@ except LabError as exc:
         sidebar.offer_download()
     st.stop()
 
-if present:
-    left, right = st.columns([2, 3], gap="medium")
-    with left:
-        st.markdown(exercise.task)
-        goal_slot = st.container()
-    chart_slot = right.container()
-    chosen = choice_controls(exercise, experiment, now, right.container(), compact=True)
-else:
-    st.caption(situation_text(exercise, experiment.queries.n_queries))
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.markdown(exercise.task)
-        controls = st.container()
-    chosen = choice_controls(exercise, experiment, now, controls, compact=False)
-    goal_slot = right.container()
 
-now = progress(workshop).choose(exercise, chosen)
-save(workshop, now)
-view = exercise.view(chosen)
-try:
-    staged = cached_stage(_experiment_key(exercise), view.model_dump_json(), experiment)
-    status = goal_status(exercise, staged, chosen.thresholds)
-except LabError as exc:
-    st.error(str(exc), icon=":material/error:")
-    st.stop()
-drawn = lab_view(staged.lab_inputs(), tuple(chosen.thresholds or ()))
+@st.fragment
+def live() -> None:
+    """The exercise's controls and everything they move: reruns alone when a control moves."""
+    now = progress(workshop)
+    if present:
+        left, right = st.columns([2, 3], gap="medium")
+        with left:
+            st.markdown(exercise.task)
+            goal_slot = st.container()
+        chart_slot = right.container()
+        chosen = choice_controls(exercise, experiment, now, right.container(), compact=True)
+    else:
+        st.caption(situation_text(exercise, experiment.queries.n_queries))
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.markdown(exercise.task)
+            controls = st.container()
+        chosen = choice_controls(exercise, experiment, now, controls, compact=False)
+        goal_slot = right.container()
 
-if present:
-    with goal_slot:
-        goal_box(status, big=True)
-    with left:
-        hints_and_done(workshop, now, exercise, status.met, compact=True)
-        if now.choice == exercise.solution:
-            st.caption(f"**Debrief.** {exercise.debrief}")
-    figure = drawn.figures[exercise.chart]
-    figure.layout.height = PRESENTER_CHART_PX
-    live_chart(chart_slot, figure, key="workshop_chart", config=LIVE)
-else:
+    now = now.choose(exercise, chosen)
+    save(workshop, now)
+    view = exercise.view(chosen)
+    try:
+        staged = cached_stage(_experiment_key(exercise), view.model_dump_json(), experiment)
+        status = goal_status(exercise, staged, chosen.thresholds)
+    except LabError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    drawn = lab_view(staged.lab_inputs(), tuple(chosen.thresholds or ()))
+
+    if present:
+        with goal_slot:
+            goal_box(status, big=True)
+        with left:
+            hints_and_done(workshop, now, exercise, status.met, compact=True)
+            if now.choice == exercise.solution:
+                st.caption(f"**Debrief.** {exercise.debrief}")
+        figure = drawn.figures[exercise.chart]
+        figure.layout.height = PRESENTER_CHART_PX
+        live_chart(chart_slot, figure, key="workshop_chart", config=LIVE)
+        return
     with goal_slot:
         goal_box(status, big=False)
         hints_and_done(workshop, now, exercise, status.met, compact=False)
@@ -456,3 +462,6 @@ else:
                 on_click=set_choice,
                 args=(workshop, exercise, exercise.solution),
             )
+
+
+live()
