@@ -1,6 +1,7 @@
 """A room on one server: 30 browser sessions (Playwright contexts in Debian's chromium) against one server
 started as the README starts it (`routing-lab app`, headless), each moving the Workshop page's threshold
-slider and switching to the Lab page and back, for a few minutes; beside the same with 1 session.
+slider and switching to the Lab page and back, for a few minutes; beside the same with 1 session. A session
+pauses between two moves as a person reading the goal box does (--think-ms, 2 s on average, seeded).
 
 Reported: rerun time per slider move (key press to the last DOM mutation it causes, FIELD-NOTES.md),
 median and p95 with 1 and with 30 sessions; page switches (Workshop -> Lab -> Workshop) likewise; the
@@ -11,7 +12,8 @@ every page switch that its progress came back. Targets: p95 with 30 sessions <= 
 no error; no session ever shows another's state.
 
 The browsers run on the same machine as the server (2 cores here), so the 30-session figures include
-30 tabs drawing their charts: read them as an upper bound on what a room of laptops sees.
+30 tabs drawing their charts: read them as an upper bound on what a room of laptops sees. The server's own
+CPU share (cores busy) is reported beside them, and the machine's load average.
 
 Run: uv run python benchmarks/bench_room.py [--sessions 30] [--seconds 180] [--single-moves 60]
 """
@@ -65,6 +67,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, MB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -108,11 +116,12 @@ class Server:
 class Session:
     """One attendee: a browser context on the Workshop page, walking its own threshold."""
 
-    def __init__(self, number: int, page, expected: dict[int, str]) -> None:
+    def __init__(self, number: int, page, expected: dict[int, str], think_ms: float) -> None:
         self.number = number
         self.page = page
         self.expected = expected
         self.rng = np.random.default_rng([20261201, number])
+        self.think_ms = think_ms
         self.step = 0
         self.reruns_ms: list[float] = []
         self.switches_ms: list[float] = []
@@ -190,6 +199,8 @@ class Session:
         done = 0
         try:
             while (until is None or time.perf_counter() < until) and (moves is None or done < moves):
+                # a person reads the goal box between two moves: uniform in [0.5, 1.5] x think_ms
+                await asyncio.sleep(self.think_ms * self.rng.uniform(0.5, 1.5) / 1000)
                 await self.move()
                 done += 1
                 if done % SWITCH_EVERY == 0:
@@ -198,20 +209,21 @@ class Session:
             self.errors.append(f"session {self.number}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
 
 
-async def phase(browser, base: str, sessions: int, expected, seconds: float | None, moves: int | None, memory):
-    """`sessions` attendees at once; returns them when all are done."""
+async def phase(browser, server: Server, sessions: int, expected, seconds: float | None, moves: int | None, think_ms):
+    """`sessions` attendees at once; returns them when all are done, with the server's CPU share while they moved."""
     contexts = [await browser.new_context(viewport={"width": 1366, "height": 900}) for _ in range(sessions)]
-    people = [Session(i, await c.new_page(), expected) for i, c in enumerate(contexts)]
-    await asyncio.gather(*(p.open(base) for p in people))
-    memory.append(("opened", sessions))
+    people = [Session(i, await c.new_page(), expected, think_ms) for i, c in enumerate(contexts)]
+    await asyncio.gather(*(p.open(server.base) for p in people))
     until = None if seconds is None else time.perf_counter() + seconds
+    cpu0, wall0 = cpu_seconds(server.proc.pid), time.perf_counter()
     await asyncio.gather(*(p.run(until, moves) for p in people))
+    server_cpu = (cpu_seconds(server.proc.pid) - cpu0) / (time.perf_counter() - wall0)
     shots = ARTIFACTS / "room"
     shots.mkdir(parents=True, exist_ok=True)
     await people[0].page.screenshot(path=str(shots / f"session0_of_{sessions}.png"), full_page=True)
     for context in contexts:
         await context.close()
-    return people
+    return people, server_cpu
 
 
 async def main_async(args) -> dict:
@@ -221,7 +233,6 @@ async def main_async(args) -> dict:
     log = Path(tempfile.gettempdir()) / "bench_room_server.log"
     server = Server(log)
     samples: list[tuple[float, float]] = []
-    marks: list[tuple[str, int]] = []
     stop = asyncio.Event()
 
     async def sample() -> None:
@@ -235,10 +246,12 @@ async def main_async(args) -> dict:
         idle_mb = rss_mb(server.proc.pid)
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-            one = await phase(browser, server.base, 1, expected, None, args.single_moves, marks)
+            one, one_cpu = await phase(browser, server, 1, expected, None, args.single_moves, args.think_ms)
             one_mb = rss_mb(server.proc.pid)
             t_room = time.perf_counter()
-            room = await phase(browser, server.base, args.sessions, expected, args.seconds, None, marks)
+            load_before = os.getloadavg()[0]
+            room, room_cpu = await phase(browser, server, args.sessions, expected, args.seconds, None, args.think_ms)
+            load_during = os.getloadavg()[0]
             peak_mb = max(mb for t, mb in samples if t >= t_room)
             await browser.close()
     finally:
@@ -246,7 +259,7 @@ async def main_async(args) -> dict:
         await sampler
         server.stop()
 
-    def figures(people) -> dict:
+    def figures(people, server_cpu: float) -> dict:
         reruns = [ms for p in people for ms in p.reruns_ms]
         switches = [ms for p in people for ms in p.switches_ms]
         return {
@@ -261,13 +274,16 @@ async def main_async(args) -> dict:
             "page_switches": len(switches),
             "switch_median_ms": statistics.median(switches) if switches else None,
             "switch_p95_ms": percentile(switches, 0.95) if len(switches) > 1 else None,
+            "server_cpu_cores": server_cpu,
             "errors": [e for p in people for e in p.errors],
             "leaks": [e for p in people for e in p.leaks],
         }
 
     report = {
-        "single": figures(one),
-        "room": figures(room),
+        "single": figures(one, one_cpu),
+        "room": figures(room, room_cpu),
+        "think_ms": args.think_ms,
+        "machine_load_1min": {"before_room": load_before, "end_of_room": load_during, "cores": os.cpu_count()},
         "server_rss_mb": {"idle": idle_mb, "after_1_session": one_mb, "peak_with_room": peak_mb},
         "rss_per_session_mb": (peak_mb - one_mb) / max(args.sessions - 1, 1),
         "server_log": str(log),
@@ -289,6 +305,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=180.0, help="how long the room moves its sliders")
     parser.add_argument("--single-moves", type=int, default=60, help="slider moves of the 1-session reference")
+    parser.add_argument("--think-ms", type=float, default=2000.0, help="mean pause between a session's moves")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: install Debian's chromium", file=sys.stderr)
@@ -301,7 +318,8 @@ def main() -> int:
         f"{r['sessions']} sessions median {r['rerun_median_ms']:.0f} ms, p95 {r['rerun_p95_ms']:.0f} ms "
         f"(p95 ratio {report['p95_ratio']:.2f}, target <= {TARGET_P95_RATIO}); "
         f"server memory {report['server_rss_mb']['idle']:.0f} MB idle, {report['server_rss_mb']['peak_with_room']:.0f} MB "
-        f"peak, {report['rss_per_session_mb']:.1f} MB per session; errors {len(r['errors']) + len(s['errors'])}, "
+        f"peak, {report['rss_per_session_mb']:.1f} MB per session; server CPU {s['server_cpu_cores']:.2f} / "
+        f"{r['server_cpu_cores']:.2f} cores; errors {len(r['errors']) + len(s['errors'])}, "
         f"sessions showing another's state {len(r['leaks']) + len(s['leaks'])}"
     )
     return 0 if report["met"] else 1
