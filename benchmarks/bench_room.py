@@ -49,6 +49,7 @@ EXERCISE = "first-threshold"
 QUIET_MS = 300
 SWITCH_EVERY = 8  # slider moves between two page switches
 MAX_STEPS = 45  # a session's threshold walks between 0.00 and 0.45
+ARRIVAL_S = 1.0  # one attendee opens the page every second
 
 
 def expected_savings() -> dict[int, str]:
@@ -161,11 +162,17 @@ class Session:
         if boxes:
             self.errors.append(f"session {self.number} {where}: {boxes} exception box(es)")
 
-    async def open(self, base: str) -> None:
-        await self.page.goto(f"{base}/workshop?ex={EXERCISE}")
-        await self.page.wait_for_selector(GOAL, timeout=120_000)
-        await self.page.evaluate(MUTATION_PROBE)
-        await self.settle(120_000)
+    async def open(self, base: str, after_s: float) -> None:
+        """Arrive `after_s` seconds into the session (a room does not open 30 tabs in the same instant)."""
+        await asyncio.sleep(after_s)
+        try:
+            await self.page.goto(f"{base}/workshop?ex={EXERCISE}", timeout=180_000)
+            await self.page.wait_for_selector(GOAL, timeout=180_000)
+            await self.page.evaluate(MUTATION_PROBE)
+            await self.settle(180_000)
+            await self.check("on opening")
+        except Exception as exc:
+            self.errors.append(f"session {self.number} opening: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
 
     async def move(self) -> None:
         key = "ArrowRight" if self.step == 0 or (self.step < MAX_STEPS and self.rng.random() < 0.6) else "ArrowLeft"
@@ -196,6 +203,8 @@ class Session:
         await self.check("after switching to the Lab page and back")
 
     async def run(self, until: float | None, moves: int | None) -> None:
+        if self.errors:  # it never opened
+            return
         done = 0
         try:
             while (until is None or time.perf_counter() < until) and (moves is None or done < moves):
@@ -213,7 +222,7 @@ async def phase(browser, server: Server, sessions: int, expected, seconds: float
     """`sessions` attendees at once; returns them when all are done, with the server's CPU share while they moved."""
     contexts = [await browser.new_context(viewport={"width": 1366, "height": 900}) for _ in range(sessions)]
     people = [Session(i, await c.new_page(), expected, think_ms) for i, c in enumerate(contexts)]
-    await asyncio.gather(*(p.open(server.base) for p in people))
+    await asyncio.gather(*(p.open(server.base, ARRIVAL_S * i) for i, p in enumerate(people)))
     until = None if seconds is None else time.perf_counter() + seconds
     cpu0, wall0 = cpu_seconds(server.proc.pid), time.perf_counter()
     await asyncio.gather(*(p.run(until, moves) for p in people))
