@@ -421,7 +421,9 @@ def live() -> None:
     save(workshop, now)
     view = exercise.view(chosen)
     try:
-        staged = cached_stage(_experiment_key(exercise), view.model_dump_json(), experiment)
+        # a stage is everything but the thresholds: one per strategy and remedy, not one per slider position
+        situation = view.model_copy(update={"thresholds": None}).model_dump_json()
+        staged = cached_stage(_experiment_key(exercise), situation, experiment)
         status = goal_status(exercise, staged, chosen.thresholds)
     except LabError as exc:
         st.error(str(exc), icon=":material/error:")

@@ -163,3 +163,20 @@ def test_without_the_public_data_a_replayed_exercise_offers_the_download(fresh_e
     assert len(at.error) == 1 and "routing-lab data download" in at.error[0].value
     assert any(b.label == "Download the public data" for b in at.button)
     assert any(b.label == "Next" for b in at.button)  # the attendee can move on
+
+
+def test_a_slider_move_reuses_the_exercise_s_stage(fresh_env, monkeypatch):
+    # the stage (failures injected, remedy applied, sweeps) depends on the strategy and the remedy, not the threshold
+    from lab.workshop import measure
+
+    built = []
+    original = measure.stage
+    monkeypatch.setattr(measure, "stage", lambda experiment, view: built.append(view) or original(experiment, view))
+    at = open_workshop({"ex": "overconfident-scorer", "wt": "0.27"})
+    before = len(built)
+    for value in (0.3, 0.35, 0.4):
+        slider(at).set_value(value).run()
+    assert_clean(at)
+    assert len(built) == before
+    [s for s in at.selectbox if s.label == "Scorer recalibration"][0].set_value("platt").run()
+    assert len(built) == before + 1 and built[-1].recalibration == "platt" and built[-1].thresholds is None
