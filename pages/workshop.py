@@ -370,7 +370,8 @@ def _experiment_key(exercise: Exercise) -> str:
 
 
 def _companion(chart: str) -> str:
-    return "frontier" if chart != "frontier" else "sweep"
+    """The second chart beside the exercise's own: the frontier, or beside the frontier the quality bars."""
+    return "frontier" if chart != "frontier" else "quality"
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -451,7 +452,7 @@ def live() -> None:
         _cards(drawn.injected_cards)
         for note in drawn.notes:
             st.caption(note)
-    one, two = st.columns(2)
+    one, two = st.columns([3, 2])  # the exercise's chart gets the room its title and legend need
     live_chart(one, drawn.figures[exercise.chart], key="workshop_chart", config=LIVE)
     live_chart(two, drawn.figures[_companion(exercise.chart)], key="workshop_companion", config=LIVE)
     if exercise.id in now.done:
