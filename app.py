@@ -47,9 +47,11 @@ PAGES = [
     st.Page(HERE / "pages" / "failure_gallery.py", title="Failure gallery", icon=":material/warning:"),
     st.Page(HERE / "pages" / "export.py", title="Export", icon=":material/ios_share:"),
     st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/dataset:"),
+    st.Page(HERE / "pages" / "workshop.py", title="Workshop", icon=":material/school:"),
 ]
 
 page = st.navigation(PAGES)
 st.session_state[state.PAGE_FILES_KEY] = {p.url_path or "lab": p for p in PAGES}
-sidebar.begin(page.url_path or "lab")
+if page.url_path != "workshop":  # the Workshop's exercises bring their own scenarios: no shared scenario sidebar
+    sidebar.begin(page.url_path or "lab")
 page.run()

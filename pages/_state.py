@@ -34,6 +34,11 @@ DOWNLOAD_BUTTON_KEY = "lab_download_data"  # the "download the public data" butt
 PROBE_PROMPT_KEY = "lab_probe_prompt"  # the prompt typed on the Queries page
 LINKED_UPLOAD_KEY = "lab_linked_upload"  # the uploaded log a link names that this session does not have
 RETURN_PAGE_KEY = "lab_return_page"  # the page to open once that log is uploaded
+# the Workshop page (pages/workshop.py)
+WORKSHOP_PROGRESS_KEY = "workshop_progress"  # this attendee's lab.workshop.progress.Progress (mirrored in the URL)
+WORKSHOP_CHOICES_KEY = "workshop_choices"  # exercise id -> the attendee's last choice there, to come back to
+WORKSHOP_PROBLEMS_KEY = "workshop_url_problems"  # workshop URL parameters that were ignored, said once
+WORKSHOP_WIDGET_PREFIX = "workshop/"  # prefix of the Workshop page's widget keys
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         page.close()
 
 
-NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data"]
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data", "Workshop"]
 # a page's URL path -> the heading it opens with
 LINKS = {
     "compare": "Compare strategies",

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 HARNESS = str(Path(__file__).resolve().parent / "harness_app.py")
 PAGE_FILES = {
     name: f"../../pages/{name}.py"
-    for name in ("lab", "compare", "queries", "cost_projection", "failure_gallery", "data")
+    for name in ("lab", "compare", "queries", "cost_projection", "failure_gallery", "data", "workshop")
 }
 TIMEOUT_S = 180  # first runs build experiments and train classifiers
 
