@@ -37,10 +37,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devkit.browser_harness import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, MUTATION_PROBE, REPO, free_port
 from lab.present.text import pct
 from lab.workshop.exercises import load_workshop
 from lab.workshop.measure import exercise_experiment, measure, stage
-from tests.browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, MUTATION_PROBE, REPO, free_port
 
 TARGET_P95_RATIO = 4.0
 SLIDER = '[data-testid="stSlider"]:has-text("above score") input[type="range"]'

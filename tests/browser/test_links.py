@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, chart_signature, exceptions, wait_idle
+from devkit.browser_harness import ARTIFACTS, MUTATION_PROBE, chart_signature, exceptions, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def _configure(page) -> None:
         page.keyboard.press("ArrowLeft")
     _settle(page)
     _goto_page(page, "Queries")
-    _choose(page, "Misroutes", next(o for o in _options(page, "Misroutes") if o.startswith("sent cheap")))
+    _choose(page, "Misroutes", next(o for o in _options(page, "Misroutes") if o.startswith("lost quality")))
     _goto_page(page, "Cost projection")
     box = page.get_by_label("Queries per day")
     box.fill("2000000")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.harness import MUTATION_PROBE, exceptions, wait_for_app, wait_idle
+from devkit.browser_harness import MUTATION_PROBE, exceptions, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 

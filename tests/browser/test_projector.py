@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, exceptions, wait_idle
+from devkit.browser_harness import ARTIFACTS, MUTATION_PROBE, exceptions, wait_idle
 from tests.browser.legibility import card_problems, chart_problems
 
 pytestmark = pytest.mark.browser

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from devkit.browser_harness import ARTIFACTS, MUTATION_PROBE, REPO, exceptions, free_port, wait_idle
 from lab.present.text import pct
 from lab.workshop.exercises import load_workshop
 from lab.workshop.measure import exercise_experiment, measure, stage
-from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, REPO, exceptions, free_port, wait_idle
 from tests.conftest import missing
 
 pytestmark = pytest.mark.browser

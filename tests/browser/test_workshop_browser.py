@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from devkit.browser_harness import ARTIFACTS, MUTATION_PROBE, exceptions, streamlit_server, wait_idle
 from lab.core.scenario import ReplaySource
 from lab.workshop.exercises import load_workshop
-from tests.browser.harness import ARTIFACTS, MUTATION_PROBE, exceptions, streamlit_server, wait_idle
 from tests.conftest import find_data_dir
 
 pytestmark = pytest.mark.browser
