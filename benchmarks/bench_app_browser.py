@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.harness import (
+from devkit.browser_harness import (
     ARTIFACTS,
     CHROMIUM,
     MUTATION_PROBE,

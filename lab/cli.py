@@ -177,6 +177,11 @@ def _parser() -> argparse.ArgumentParser:
     from lab.live.command import add_arguments as live_arguments
 
     live_arguments(live, add_ranged)
+
+    ws = sub.add_parser("workshop", help="check a workshop file: every goal unmet at its start, met at its solution")
+    ws.add_argument("action", choices=["check"])
+    ws.add_argument("workshop", nargs="?", default="default", help="a built-in workshop name or a YAML file")
+    ws.add_argument("--data-dir", default=None, help="folder with the public data sets (replayed exercises)")
     return parser
 
 
@@ -185,6 +190,34 @@ def _live(args: argparse.Namespace) -> int:
     from lab.live.command import live_command
 
     return live_command(args)
+
+
+def _workshop(args: argparse.Namespace) -> int:
+    """Validate a workshop and check every exercise against the engine; 1 when one is not honest."""
+    from lab.workshop.exercises import load_workshop
+    from lab.workshop.measure import exercise_experiment, goal_status, stage
+
+    workshop = load_workshop(args.workshop)
+    dishonest = skipped = 0
+    for k, exercise in enumerate(workshop.exercises, start=1):
+        try:
+            experiment = exercise_experiment(exercise, args.data_dir)
+        except LabError as exc:  # e.g. a replay without the public data: say so, check the rest
+            print(f"skip\t{k}. {exercise.id}: {exc}")
+            skipped += 1
+            continue
+        at_start = goal_status(exercise, stage(experiment, exercise.start))
+        solved = goal_status(exercise, stage(experiment, exercise.solution_view))
+        honest = not at_start.met and solved.met
+        dishonest += not honest
+        problem = (
+            "" if honest else (" (goal already met at the start)" if at_start.met else " (solution misses the goal)")
+        )
+        print(f"{'ok' if honest else 'FAIL'}\t{k}. {exercise.id}{problem}")
+        print(f"\tstart: {at_start.summary()}\n\tsolution: {solved.summary()}")
+    checked = len(workshop.exercises) - skipped
+    print(f"{checked - dishonest} of {checked} exercises checked ok, {skipped} skipped ({workshop.minutes} minutes)")
+    return 1 if dishonest else 0
 
 
 def _import(args: argparse.Namespace) -> None:
@@ -595,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
             _calibrate(args)
         elif args.command == "live":
             return _live(args)
+        elif args.command == "workshop":
+            return _workshop(args)
     except LabError as exc:
         print(f"routing-lab: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from lab.core.scenario import Scenario, builtin_scenarios, load_scenario
 from lab.core.signals import Signals
 from lab.core.sweep import Sweep, sort_signals
 from lab.failures.injection import inject
+from lab.failures.registry import get_failure
 from lab.failures.world import World
 from lab.present.lab_view import LabInputs, LabView, lab_view
 from lab.present.urlstate import DEFAULT_SCENARIO
@@ -115,6 +116,21 @@ def probe_classifier(key: str, experiment: Experiment):
         return None
 
 
+@st.cache_resource(max_entries=16, show_spinner="Recalibrating the scorer (the remedy)...")
+def cached_remedy(key: str, strategy: str, failures: tuple[tuple[str, float], ...], _world: World) -> World:
+    """The injected world with the cascade's scorer recalibrated (isotonic, cross-fitted on two halves)."""
+    from lab.failures.calibration import recalibrate  # scikit-learn: only when a remedy is shown
+
+    return recalibrate(_world, "isotonic")
+
+
+def needs_recalibration(failures: dict[str, float], signals: Signals) -> bool:
+    """Whether a failure on is a miscalibrated scorer whose remedy is recalibration."""
+    return signals.escalates and any(
+        get_failure(name).remedy == "recalibration" and severity > 0 for name, severity in failures.items()
+    )
+
+
 def lab_inputs(
     key: str, experiment: Experiment, strategy: str, failures: dict[str, float], world: World | None
 ) -> LabInputs:
@@ -133,6 +149,11 @@ def lab_inputs(
         world=world,
         injected_sweep=(
             cached_sweep(key, strategy, failure_key, world.experiment, world.signals) if world is not None else None
+        ),
+        remedy_world=(
+            cached_remedy(key, strategy, failure_key, world)
+            if world is not None and needs_recalibration(failures, signals)
+            else None
         ),
     )
 

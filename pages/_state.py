@@ -15,7 +15,7 @@ import streamlit as st
 
 from lab.core.experiment import Experiment
 from lab.core.scenario import Scenario
-from lab.present.urlstate import LabConfig, from_query_params, to_query_params
+from lab.present.urlstate import LabConfig, from_query_params, url_params
 
 UPLOAD_PREFIX = "upload:"  # scenario options naming an uploaded log
 CONFIG_KEY = "lab_config"  # the LabConfig of this session (mirrored in the URL)
@@ -29,8 +29,16 @@ SCENARIO_WARNED_KEY = "lab_scenario_warned"  # an unavailable scenario in the UR
 CONTEXT_ERROR_KEY = "lab_context_error"  # why no experiment could be loaded
 DATA_DIR_KEY = "lab_data_dir"  # the data directory setting
 ACHIEVED_KEY = "lab_achieved"  # prefix: the share a calibration achieved, per experiment and strategy
+SWITCHED_KEY = "lab_switched"  # prefix: the strategy switched from (its thresholds were not carried over)
 DOWNLOAD_BUTTON_KEY = "lab_download_data"  # the "download the public data" button
 PROBE_PROMPT_KEY = "lab_probe_prompt"  # the prompt typed on the Queries page
+LINKED_UPLOAD_KEY = "lab_linked_upload"  # the uploaded log a link names that this session does not have
+RETURN_PAGE_KEY = "lab_return_page"  # the page to open once that log is uploaded
+# the Workshop page (pages/workshop.py)
+WORKSHOP_PROGRESS_KEY = "workshop_progress"  # this attendee's lab.workshop.progress.Progress (mirrored in the URL)
+WORKSHOP_CHOICES_KEY = "workshop_choices"  # exercise id -> the attendee's last choice there, to come back to
+WORKSHOP_PROBLEMS_KEY = "workshop_url_problems"  # workshop URL parameters that were ignored, said once
+WORKSHOP_WIDGET_PREFIX = "workshop/"  # prefix of the Workshop page's widget keys
 
 
 @dataclass(frozen=True)
@@ -64,11 +72,17 @@ def update_config(**changes) -> LabConfig:
     cfg = config().model_copy(update=changes)
     cfg = LabConfig.model_validate(cfg.model_dump())
     st.session_state[CONFIG_KEY] = cfg
-    desired = {k: v if isinstance(v, list) else [v] for k, v in to_query_params(cfg).items()}
+    sync_url()
+    return cfg
+
+
+def sync_url() -> None:
+    """Write the whole configuration to the address bar unless it is there already. Every run does this: a move
+    through the sidebar navigation opens the page's bare path, and a link copied there must still carry the view."""
     current = {k: st.query_params.get_all(k) for k in st.query_params}
+    desired = url_params(config(), current)
     if desired != current:
         st.query_params.from_dict(desired)
-    return cfg
 
 
 def wkey(name: str) -> str:
@@ -96,15 +110,19 @@ def uploads() -> dict[str, dict]:
     return st.session_state[UPLOADS_KEY]
 
 
-def add_upload(name: str, scenario: Scenario, queries) -> str:
-    """Keep an uploaded log in this session and select it; returns its scenario option."""
+def add_upload(name: str, scenario: Scenario, queries, keep_view: bool = False) -> str:
+    """Keep an uploaded log in this session and select it; returns its scenario option. `keep_view` keeps the
+    rest of the configuration (the log a link named); otherwise strategy and thresholds start from its defaults."""
     # the cache key covers the outcomes and the scenario (prices entered differ between people uploading one file)
     digest = hashlib.sha256(
         np.asarray(queries.ids).astype(str).tobytes() + queries.quality.tobytes() + scenario.model_dump_json().encode()
     ).hexdigest()
     uploads()[name] = {"digest": digest, "scenario": scenario, "queries": queries}
     option = UPLOAD_PREFIX + name
-    update_config(scenario=option, queries=None, strategy=None, thresholds=None)
+    if keep_view:
+        update_config(scenario=option, queries=None)
+    else:
+        update_config(scenario=option, queries=None, strategy=None, thresholds=None)
     return option
 
 

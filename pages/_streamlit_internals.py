@@ -21,6 +21,9 @@ coupling, when a Streamlit upgrade moves or removes what it relies on (streamlit
 7. App discovery: `streamlit run server.py` serves an ASGI app only when it finds, by reading the file's
    source (streamlit.web.server.app_discovery), a literal `app = st.App(...)` assignment. server.py keeps
    that call literal and takes its arguments from `app_options`.
+8. The uploader's DOM: the upload size guard (pages/_upload_guard.py, a components-v2 script) finds the file
+   uploader by its test id (`stFileUploader`) and its file input to stop a file above the lab's limit before
+   Streamlit's uploader takes it; UPLOADER_TEST_IDS names it for the test.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ WARM_UP_THREAD = "routing-lab-warm-up"
 SCRIPT_RUN_CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 CACHE_HEADERS = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
 LOG = logging.getLogger("routing_lab.server")
+UPLOADER_TEST_IDS = ("stFileUploader",)  # coupling 8
 
 
 def declare_pages_by_navigation() -> None:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from lab.core.strategies import list_strategies
 from lab.present.figures.frontier import Anchors, Curve, frontier_figure
-from lab.present.strategy_table import comparison_table
+from lab.present.strategy_table import best_single_verdict, comparison_table
+from lab.present.text import usd
 from pages import _caches as caches
 from pages import _sidebar as sidebar
 from pages import _state as state
@@ -56,15 +57,29 @@ for strategy in chosen:
     if signals.simulated:
         st.caption(f"{strategy} is **simulated**: {signals.description}.")
 
-anchors = Anchors.of(exp.baselines, caches.cached_reference(ctx.key, "oracle", exp))
+oracle = caches.cached_reference(ctx.key, "oracle", exp)
+singles = exp.singles
+anchors = Anchors.of(exp.baselines, oracle, singles)
 curves = [Curve(strategy, strategy, sweep) for strategy, sweep in sweeps.items()]
 st.plotly_chart(
     frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier"
 )
 
-table = comparison_table(sweeps, exp.baselines, target / 100)
+best = singles.best
+table = comparison_table(sweeps, exp.baselines, target / 100, singles, oracle)
+st.caption(
+    f"**Best single model: always-{singles.best_name}** (quality {singles.quality[best]:.3f} at "
+    f"{usd(singles.cost_per_query_usd[best] * 1000)} per 1,000 queries): of the always-<model> points, the one highest "
+    "above the random-routing line, i.e. the most quality for its cost; a router is worth having where it beats that "
+    f"quality at that cost. {best_single_verdict(table, singles)} **Oracle** (hindsight): quality {oracle.quality:.3f} at "
+    f"{usd(oracle.cost_per_query_usd * 1000)} per 1,000 queries."
+)
+
 SHARES = ["CPT(50%)", "CPT(80%)", "savings at equal quality"]
-shown = table.assign(**{column: table[column] * 100 for column in SHARES})  # fractions as percentages, one decimal
+POINTS = ["vs best single model", "gap to oracle"]
+shown = table.assign(
+    **{column: table[column] * 100 for column in SHARES + POINTS}
+)  # fractions as percentages, quality as points (x 100), one decimal
 st.subheader("Sweep summaries")
 st.dataframe(
     shown,
@@ -88,6 +103,18 @@ st.dataframe(
             f"savings at {target}% quality",
             format="%.1f%%",
             help="Against always-strongest; empty where the strategy never reaches that quality.",
+        ),
+        "vs best single model": st.column_config.NumberColumn(
+            f"vs always-{singles.best_name} (pts)",
+            format="%+.1f",
+            help=f"The best quality the strategy reaches at always-{singles.best_name}'s cost or less, minus that model's "
+            "quality, in points (x 100). Below 0: the single model alone does better at that cost.",
+        ),
+        "gap to oracle": st.column_config.NumberColumn(
+            "gap to oracle (pts)",
+            format="%.1f",
+            help="The oracle's quality minus the best the strategy reaches at the oracle's cost or less, in points "
+            "(x 100): how far it is from perfect routing at the same spend.",
         ),
     },
 )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.core.pricing import litellm_version
+from lab.failures.registry import list_failures
+from lab.present.failure_story import failure_story, injected_run
 from lab.present.figures.estimates import Estimate, estimate_figure
 from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure
 from lab.present.figures.projection import projection_figure
 from lab.present.figures.style import OKABE_ITO, run_colour
 from lab.present.kpis import kpi_cards
-from lab.present.projection import ProjectionInputs, default_prices, project, routed_mix, strongest_mix
-from lab.present.report import Assumption, render_report
-from lab.present.text import pct, usd
+from lab.present.lab_view import failure_names, under
+from lab.present.projection import ProjectionInputs, default_prices, prices_in, run_projection
+from lab.present.report import Assumption, failure_section, projection_cards, render_report
+from lab.present.text import pct, usd, usd_compact
 from pages import _caches as caches
 from pages import _sidebar as sidebar
 from pages import _state as state
@@ -86,13 +89,7 @@ if any(getattr(cfg, k) != v for k, v in changes.items()):
 inputs = ProjectionInputs(
     queries_per_day=qpd, growth_per_month=growth / 100, prompt_mix=pmix, output_mix=omix, prices=prices
 )
-projection = project(
-    routed_mix(result, exp.queries, exp.models),
-    strongest_mix(exp.queries, exp.baselines, exp.models),
-    inputs,
-    summary.savings,
-    summary.savings_ci,
-)
+projection = run_projection(exp, result, summary, inputs)
 first = projection.table.iloc[0]
 lo, hi = projection.annual_savings_range_usd
 quality = kpi_cards(summary)[0]  # the quality evidence stands beside the savings
@@ -100,10 +97,17 @@ cols = st.columns(5)
 cols[0].metric(quality.label, quality.value, border=True, height="stretch", help=quality.help)
 cols[0].caption(quality.interval)
 routed_lo, routed_hi = projection.routed_range_usd(1)
-cols[1].metric("Month 1 with routing", usd(first["routed_usd"]), border=True, height="stretch")
+cols[1].metric("Month 1 with routing", usd_compact(first["routed_usd"]), border=True, height="stretch")
 cols[1].caption(f"95%: {usd(routed_lo)} to {usd(routed_hi)}")
-cols[2].metric("Month 1 without routing", usd(first["strongest_usd"]), border=True, height="stretch")
-cols[2].caption("always-strongest, same traffic")
+strong_lo, strong_hi = projection.strongest_range_usd(1)
+cols[2].metric(
+    "Month 1 without routing",
+    usd_compact(first["strongest_usd"]),
+    border=True,
+    height="stretch",
+    help=f"always-strongest at the same traffic: {usd(first['strongest_usd'])}",
+)
+cols[2].caption(f"95%: {usd_compact(strong_lo)} to {usd_compact(strong_hi)}")
 cols[3].metric(
     "Savings",
     pct(projection.savings),
@@ -112,8 +116,41 @@ cols[3].metric(
     help="1 - cost with routing / cost of always-strongest, at these prices and token mix.",
 )
 cols[3].caption(f"95%: {pct(projection.savings_range[0])} to {pct(projection.savings_range[1])}")
-cols[4].metric("Savings over 12 months", usd(projection.annual_savings_usd), border=True, height="stretch")
+cols[4].metric(
+    "Savings over 12 months",
+    usd_compact(projection.annual_savings_usd),  # "$1.15M": five cards share 1280 px on a projector
+    border=True,
+    height="stretch",
+    help=f"{usd(projection.annual_savings_usd)} at these prices, traffic and growth.",
+)
 cols[4].caption(f"95%: {usd(lo)} to {usd(hi)}")
+
+# failure modes on (in the Lab or the link) are part of the story told to stakeholders
+applies = {mode.name for mode in list_failures() if mode.applies_to(strategy)}
+failures = {name: severity for name, severity in cfg.failures.items() if name in applies and severity > 0}
+failure_report = None
+if failures:
+    world = sidebar.world(ctx, strategy, signals, failures)
+    inj_result, inj_summary, retuned = injected_run(world, failures, thresholds, summary)
+    inj_projection = run_projection(
+        world.experiment, inj_result, inj_summary, prices_in(inputs, exp.models, world.experiment.models)
+    )
+    sweep = caches.cached_sweep(ctx.key, strategy, (), exp, signals)
+    named = failure_names(failures)
+    month_1 = (float(first["routed_usd"]), float(inj_projection.table["routed_usd"].iloc[0]))  # at this traffic
+    story = failure_story(
+        under(failures), summary, inj_summary, sweep, exp.model_names[-1], exp.baselines.mean_quality_strong, month_1
+    )
+    failure_report = failure_section(named, inj_projection, inj_summary, story)
+    i_lo, i_hi = inj_projection.routed_range_usd(1)
+    st.warning(
+        f"**The figures above are the clean run; failure modes are on.** {story} Month 1 with routing under the "
+        f"failures: {usd(inj_projection.table['routed_usd'].iloc[0])} (95%: {usd(i_lo)} to {usd(i_hi)}); the HTML "
+        "summary shows their figures beside the clean ones.",
+        icon=":material/report:",
+    )
+    if retuned:
+        st.caption(retuned)
 
 colour = run_colour(strategy)
 fig_projection = projection_figure(projection, strategy)
@@ -128,8 +165,7 @@ annual = estimate_figure(
         Estimate(
             "without routing (always-strongest)",
             projection.annual_strongest_usd,
-            projection.annual_strongest_usd,
-            projection.annual_strongest_usd,
+            *projection.annual_strongest_range_usd,
             colour=OKABE_ITO["vermillion"],
         ),
     ],
@@ -137,7 +173,7 @@ annual = estimate_figure(
     "cost over 12 months (USD)",
     money=True,
 )
-left, right = st.columns([3, 2])
+left, right = st.columns(2)  # each chart is fitted to half the main area at 1280 x 720
 left.plotly_chart(fig_projection, theme=None, key="projection")
 right.plotly_chart(annual, theme=None, key="annual")
 with st.expander("Month by month"):
@@ -150,7 +186,8 @@ with st.expander("Month by month"):
             "queries_per_day": st.column_config.NumberColumn("queries per day", format="%,.0f"),
             **{
                 k: st.column_config.NumberColumn(k.replace("_usd", " (USD)").replace("_", " "), format="dollar")
-                for k in ("routed_usd", "strongest_usd", "savings_usd", "savings_low_usd", "savings_high_usd")
+                for k in projection.table.columns
+                if k.endswith("_usd")
             },
         },
     )
@@ -176,7 +213,13 @@ def _assumptions() -> list[Assumption]:
             "simulated" if signals.simulated else "computed from the data",
             ", ".join(f"{k} = {v:g}" for k, v in signals.knobs.items()) or "no simulation knobs",
         ),
-        Assumption("failure modes", "none (clean run)", "the Lab page shows runs with failures injected"),
+        Assumption(
+            "failure modes",
+            failure_names(failures) if failures else "none (clean run)",
+            "on in the Lab or the link: the key figures are the clean run's, the section with failures shows their effect"
+            if failures
+            else "the Lab page shows runs with failures injected",
+        ),
     ]
     for spec, (p_in, p_out) in zip(exp.models, prices):
         source = "edited on the Cost projection page" if spec.name in edited else spec.price_source
@@ -227,20 +270,17 @@ def _report() -> str:
     sweep = caches.cached_sweep(ctx.key, strategy, (), exp, signals)
     frontier = frontier_figure(
         [Curve(strategy, strategy, sweep)],
-        Anchors.of(exp.baselines, oracle),
+        Anchors.of(exp.baselines, oracle, exp.singles),
         [Point("operating point", strategy, summary)],
     )
-    cards = [(k.label, k.value, k.interval) for k in kpi_cards(summary)] + [
-        ("Cost over 12 months with routing", usd(projection.annual_routed_usd), ""),
-        ("Cost over 12 months without routing", usd(projection.annual_strongest_usd), ""),
-        ("Savings over 12 months", usd(projection.annual_savings_usd), f"95%: {usd(lo)} to {usd(hi)}"),
-    ]
     return render_report(
         f"Routing Lab: {ctx.scenario.title or ctx.scenario.name}",
-        f"Routed by {strategy}.",
-        cards,
+        f"Routed by {strategy}, at {qpd:,.0f} queries per day in month 1"
+        + (f", growing {growth:.2f}% a month." if growth else "."),
+        projection_cards(projection, summary),
         [fig_projection, annual, frontier],
         _assumptions(),
+        sections=[failure_report] if failure_report is not None else None,
     )
 
 

@@ -132,20 +132,27 @@ st.dataframe(
 )
 
 st.divider()
-pick_key = state.seed("gallery_failure", next(iter(modes)))
+# opens on the failure a link names, else the one the Lab has on (at the Lab's severity), else the first
+cfg = state.config()
+lab_failures = {name: severity for name, severity in cfg.failures.items() if name in modes}
+first_pick = cfg.gallery_failure if cfg.gallery_failure in modes else next(iter(lab_failures), next(iter(modes)))
+pick_key = state.seed("gallery_failure", first_pick)
 with st.sidebar:
     st.header("Failure gallery")
     name = st.selectbox("Failure", list(modes), key=pick_key, format_func=lambda n: modes[n].title)
 mode = modes[name]
 strategy = mode.demo["strategy"]
 signals = sidebar.signals(ctx, strategy)
-severity_key = state.seed(f"gallery_severity:{name}", float(mode.demo["severity"]))
+linked = cfg.gallery_severity if cfg.gallery_failure == name and cfg.gallery_severity is not None else None
+start_severity = lab_failures.get(name, mode.demo["severity"]) if linked is None else linked
+severity_key = state.seed(f"gallery_severity:{name}", float(start_severity))
 
 st.header(mode.title)
 st.markdown(mode.description)
 touches = "every strategy" if "*" in mode.touches else ", ".join(mode.touches)
 st.caption(
     f"Touches: {touches}. Preset demonstration: the **{strategy}** strategy at severity {mode.demo['severity']:.2f}. Expected: {mode.effect}."
+    + (f" Opened at the Lab's severity, {lab_failures[name]:.2f}." if name in lab_failures else "")
 )
 severity = float(
     st.slider(
@@ -157,6 +164,8 @@ severity = float(
         help="The share or strength of the failure; the preset is where the gallery opens.",
     )
 )
+if (cfg.gallery_failure, cfg.gallery_severity) != (name, severity):
+    cfg = state.update_config(gallery_failure=name, gallery_severity=severity)
 
 try:
     comparison = _demo(ctx.key, name, severity, exp, signals)
@@ -177,12 +186,16 @@ cols[1].metric(
     "Cost per 1,000 queries",
     usd(i.cost_per_1k_usd),
     usd(d["cost_per_1k_usd"]),
-    delta_color="inverse",
+    delta_color="off" if d["cost_per_1k_usd"] < 0 else "inverse",  # a failure's lower bill is not good news
     border=True,
     help=f"Paired 95% interval of the change: {usd(d['cost_per_query_ci'][0] * 1000)} to {usd(d['cost_per_query_ci'][1] * 1000)}.",
 )
 cols[2].metric(
-    "p95 latency", duration(i.latency_p95_ms), signed(d["latency_p95_ms"], duration), delta_color="inverse", border=True
+    "p95 latency",
+    duration(i.latency_p95_ms),
+    signed(d["latency_p95_ms"], duration),
+    delta_color="off" if d["latency_p95_ms"] < 0 else "inverse",
+    border=True,
 )
 cols[3].metric(
     "Strong share", pct(i.strong_share), f"{d['strong_share'] * 100:+.1f} points", delta_color="off", border=True

@@ -8,6 +8,7 @@ from lab.present.lab_view import lab_view
 from pages import _caches as caches
 from pages import _sidebar as sidebar
 from pages._live_chart import live_chart
+from pages._state import PAGE_FILES_KEY
 
 sidebar.page("lab")
 ctx = sidebar.context()
@@ -37,7 +38,7 @@ def _cards(cards) -> None:
             help=card.help,
             border=True,
             height="stretch",
-            delta_color="normal" if card.good_when_up else "inverse",
+            delta_color=card.delta_colour,
         )
         col.caption(card.interval)
 
@@ -52,8 +53,15 @@ def live() -> None:
     if view.injected_cards:
         st.subheader(view.injected_title)
         _cards(view.injected_cards)
+        if view.story:
+            st.warning(view.story, icon=":material/report:")
         for note in view.notes:
             st.caption(note)
+        if view.remedy:
+            st.info(view.remedy, icon=":material/healing:")
+        gallery = st.session_state.get(PAGE_FILES_KEY, {}).get("failure_gallery")
+        if gallery is not None:
+            st.page_link(gallery, label="Open the Failure gallery on this failure", icon=":material/warning:")
     for left_key, right_key in (("split_model", "split_category"), ("quality", "monthly_cost"), ("frontier", "sweep")):
         left, right = st.columns(2)
         live_chart(left, view.figures[left_key], key=left_key, config=LIVE)

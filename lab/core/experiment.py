@@ -14,11 +14,21 @@ import numpy as np
 from lab.core.bootstrap import BootstrapPlan, plan_bootstrap
 from lab.core.calls import CallTable, price_calls
 from lab.core.classifier import RouterClassifier
-from lab.core.metrics import Baselines, Summary, baseline_replicates, baselines_of, summarize
+from lab.core.errors import LabError
+from lab.core.metrics import (
+    Baselines,
+    SingleModels,
+    Summary,
+    baseline_replicates,
+    baselines_of,
+    single_models,
+    summarize,
+)
 from lab.core.models import ModelSpec
 from lab.core.queryset import QuerySet
 from lab.core.routing import Result, route
 from lab.core.scenario import Scenario
+from lab.core.share_targets import even_thresholds
 from lab.core.signals import Signals
 from lab.core.strategies import compute_signals, starting_thresholds, strategy_info
 from lab.core.sweep import SortedSignals, Sweep, sort_signals, sweep
@@ -44,6 +54,11 @@ class Experiment:
     def model_names(self) -> tuple[str, ...]:
         """Display names, cheapest first."""
         return tuple(spec.name for spec in self.models)
+
+    @cached_property
+    def singles(self) -> SingleModels:
+        """Every always-<model> point and the best single model (see SingleModels)."""
+        return single_models(self.queries, self.calls, self.model_names)
 
     @cached_property
     def strong_replicates(self) -> np.ndarray:
@@ -100,13 +115,26 @@ def signals_for(experiment: Experiment, strategy: str) -> Signals:
 
 
 def thresholds_for(experiment: Experiment, strategy: str, thresholds: list[float] | None = None) -> list[float]:
-    """Given thresholds, else the scenario's defaults for its default strategy, else the strategy's own, else k/m."""
+    """Given thresholds, else the scenario's defaults for its default strategy, else the strategy's own (litellm's
+    boundaries), else its defaults.
+
+    A strategy's defaults: 0.5 with two models (a score above it "needs the stronger model"); with more
+    models, the quantiles of its own score that give every tier an equal share of the calls (k/m would
+    send a classifier's skewed scores nowhere near the strongest tier).
+    """
     if thresholds:
         return list(thresholds)
     defaults = experiment.scenario.defaults
     if defaults.thresholds is not None and strategy == defaults.strategy:
         return list(defaults.thresholds)
-    return starting_thresholds(strategy_info(strategy, list(experiment.models)), experiment.queries.n_models)
+    m = experiment.queries.n_models
+    info = strategy_info(strategy, list(experiment.models))
+    if m > 2 and info.thresholded and info.thresholds is None:
+        try:
+            return list(even_thresholds(signals_for(experiment, strategy), experiment.queries))
+        except LabError:  # no score to take quantiles of (a classifier that cannot be trained): k/m, said elsewhere
+            pass
+    return starting_thresholds(info, m)
 
 
 def run(

@@ -40,6 +40,40 @@ class Baselines:
         return float(self.cost_strong_usd.mean(dtype=np.float64))
 
 
+@dataclass(frozen=True, eq=False)
+class SingleModels:
+    """Every always-<model> point (cheapest first) and which of them is the best single model.
+
+    The best single model is the always-<model> point highest above the random-routing line (the line from
+    always-cheapest to always-strongest, what mixing the two ends at random buys at each cost): the single model
+    that gives the most quality for its cost, the one a router must beat at that cost. With two models both ends
+    lie on the line and the one answering better is the best (the cheaper on a tie).
+    """
+
+    names: tuple[str, ...]
+    cost_per_query_usd: np.ndarray  # (m,)
+    quality: np.ndarray  # (m,)
+    above_random: np.ndarray  # (m,) quality above the random-routing line at each model's cost
+    best: int
+
+    @property
+    def best_name(self) -> str:
+        """The best single model's name."""
+        return self.names[self.best]
+
+
+def single_models(queries: QuerySet, calls: CallTable, names: tuple[str, ...]) -> SingleModels:
+    """Each model's always-<model> cost per query and quality, and the best single model among them."""
+    cost = calls.cost_usd.mean(axis=0, dtype=np.float64)
+    quality = queries.quality.mean(axis=0, dtype=np.float64)
+    span = cost[-1] - cost[0]
+    slope = (quality[-1] - quality[0]) / span if span > 0 else 0.0
+    above = quality - (quality[0] + slope * (cost - cost[0]))
+    # highest above the line; then the better answer; then the cheaper (lexsort: last key first)
+    best = int(np.lexsort((cost, -quality, -np.round(above, 12)))[0])
+    return SingleModels(names=tuple(names), cost_per_query_usd=cost, quality=quality, above_random=above, best=best)
+
+
 def baselines_of(queries: QuerySet, calls: CallTable) -> Baselines:
     """The baselines of a query set priced by a CallTable."""
     return Baselines(

@@ -17,6 +17,7 @@ from lab.core.limits import MAX_SWEEP_POINTS, MIN_SWEEP_POINTS
 from lab.core.metrics import Baselines, pgr
 from lab.core.queryset import QuerySet
 from lab.core.routing import route
+from lab.core.share_targets import calibrate
 from lab.core.signals import Signals
 
 
@@ -167,20 +168,16 @@ def average_improvement_in_quality(cost: np.ndarray, quality: np.ndarray) -> flo
     return float(np.sum((hx[1:] - hx[:-1]) * (hy[1:] + hy[:-1]) / 2) / span)
 
 
+def quality_within_cost(sweep: Sweep, cost_per_query_usd: float) -> float | None:
+    """The best quality a sweep reaches at a cost per query no higher than this one (None if it never gets that cheap)."""
+    affordable = sweep.cost_per_query_usd <= cost_per_query_usd * (1 + 1e-9) + 1e-15
+    return float(sweep.quality[affordable].max()) if affordable.any() else None
+
+
 def calibrate_thresholds(
     signals: Signals, queries: QuerySet, target_strong_share: float
 ) -> tuple[tuple[float, ...], float]:
-    """Thresholds that send about `target_strong_share` of queries to the strongest model, and the share achieved."""
-    m = queries.n_models
-    target = float(np.clip(target_strong_share, 0.0, 1.0))
-    if signals.fixed_tier is not None:
-        thresholds = tuple([0.5] * (m - 1))
-    elif signals.staged:
-        # one threshold for every stage; the strongest share is the share escalating at every stage
-        reach = signals.score.min(axis=1)
-        level = float(np.quantile(reach, 1 - target)) if 0 < target < 1 else (1.0 if target == 0 else 0.0)
-        thresholds = tuple([min(max(level, 0.0), 1.0)] * (m - 1))
-    else:
-        thresholds = tuple(float(t) for t in threshold_path(np.sort(signals.score), np.array([target]), m)[0])
-    achieved = float(np.mean(route(signals, queries, thresholds).tier == m - 1))
-    return thresholds, achieved
+    """Thresholds that send about `target_strong_share` of queries to the strongest model, and the share achieved
+    (lab.core.share_targets.calibrate also targets one share per tier and reports every tier)."""
+    calibration = calibrate(signals, queries, float(np.clip(target_strong_share, 0.0, 1.0)))
+    return calibration.thresholds, calibration.achieved_strong_share

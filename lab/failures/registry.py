@@ -138,6 +138,7 @@ REGISTRY: tuple[FailureMode, ...] = (
         transform=overconfident_scorer,
         demo={"strategy": "cascade", "severity": 0.8},
         effect="the cascade escalates less: quality and cost fall",
+        remedy="recalibration",
     ),
     FailureMode(
         name="underconfident-scorer",
@@ -151,6 +152,7 @@ REGISTRY: tuple[FailureMode, ...] = (
         transform=underconfident_scorer,
         demo={"strategy": "cascade", "severity": 0.6},
         effect="the cascade escalates more: cost and latency rise",
+        remedy="recalibration",
     ),
     FailureMode(
         name="scorer-loses-discrimination",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class World:
 
 
 Transform = Callable[[World, float, np.random.Generator], World]
+Remedy = Literal["recalibration"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class FailureMode:
     retunes: True when the failure acts through the thresholds the team tunes (a noisy judge):
       compare at thresholds tuned on each world's `tuning_quality` (see tuned_thresholds).
     variants: other policies for the same failure (fallback orderings), by name; `transform` is the default.
+    remedy: the fix that addresses this failure where it happens ("recalibration": refit the scorer's
+      confidence on labelled answers, lab.failures.calibration.recalibrate), None where a guardrail is all there is.
     """
 
     name: str
@@ -61,6 +65,7 @@ class FailureMode:
     effect: str = ""
     retunes: bool = False
     variants: dict[str, Transform] = field(default_factory=dict)
+    remedy: Remedy | None = None
 
     def applies_to(self, strategy: str) -> bool:
         """Whether this failure changes anything for `strategy`."""

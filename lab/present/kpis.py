@@ -9,7 +9,8 @@ move on another sample of the same traffic).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from lab.core.metrics import Summary
 from lab.present.text import duration, pct, signed, usd
@@ -17,9 +18,16 @@ from lab.present.text import duration, pct, signed, usd
 Z95 = 1.959963984540054
 
 
+DeltaColour = Literal["normal", "inverse", "off"]
+
+
 @dataclass(frozen=True)
 class Kpi:
-    """One card: label, value, its 95% interval as text, a change against a reference run, a tooltip."""
+    """One card: label, value, its 95% interval as text, a change against a reference run, a tooltip.
+
+    colour: how the change is coloured (Streamlit's delta_color): None = green when it moves the good way
+    (good_when_up), red otherwise; "off" = grey (a failure's lower bill is not good news).
+    """
 
     label: str
     value: str
@@ -27,6 +35,14 @@ class Kpi:
     delta: str | None
     help: str
     good_when_up: bool = True
+    colour: DeltaColour | None = None
+
+    @property
+    def delta_colour(self) -> DeltaColour:
+        """Streamlit's delta_color for this card's change."""
+        if self.colour is not None:
+            return self.colour
+        return "normal" if self.good_when_up else "inverse"
 
 
 def wilson_interval(share: float, n: int, z: float = Z95) -> tuple[float, float]:
@@ -43,8 +59,26 @@ def _change(value: float, reference: float | None, fmt) -> str | None:
     return None if reference is None else signed(value - reference, fmt)
 
 
-def kpi_cards(summary: Summary, reference: Summary | None = None) -> list[Kpi]:
-    """Five cards: quality vs always-strongest, savings, monthly cost, strong share, p95 latency; deltas against `reference`."""
+def _failure_colours(cards: list[Kpi], summary: Summary, reference: Summary) -> list[Kpi]:
+    """Under a failure only quality is good news when it rises: a lower bill, higher savings or a faster p95 are
+    grey (they come from the failure, paid for elsewhere), a change for the worse stays red; the strong share is grey."""
+    better = {
+        "Savings": summary.savings > reference.savings,
+        "Monthly cost": summary.monthly_cost_usd < reference.monthly_cost_usd,
+        "p95 latency": summary.latency_p95_ms < reference.latency_p95_ms,
+        "Strong share": True,
+    }
+    return [replace(card, colour="off") if better.get(card.label, False) else card for card in cards]
+
+
+def kpi_cards(summary: Summary, reference: Summary | None = None, failure: bool = False) -> list[Kpi]:
+    """Five cards: quality vs always-strongest, savings, monthly cost, strong share, p95 latency; deltas against
+    `reference` (the clean run when `failure`: then a change that looks like a gain is not coloured as one)."""
+    cards = _cards(summary, reference)
+    return _failure_colours(cards, summary, reference) if failure and reference is not None else cards
+
+
+def _cards(summary: Summary, reference: Summary | None) -> list[Kpi]:
     ref = reference
     lo, hi = wilson_interval(summary.strong_share, summary.n_queries)
     return [

@@ -16,13 +16,16 @@ from lab.core.metrics import Summary
 from lab.core.signals import Signals
 from lab.core.sweep import Sweep
 from lab.failures.injection import live_thresholds
+from lab.failures.registry import get_failure
 from lab.failures.world import World
 from lab.present.breakdown import category_split
+from lab.present.failure_story import curves_coincide, failure_story
 from lab.present.figures.estimates import Estimate, estimate_figure
 from lab.present.figures.frontier import Anchors, Curve, Point, frontier_figure, sweep_figure
 from lab.present.figures.routing import category_split_figure, model_split_figure
 from lab.present.figures.style import GREY, INJECTED_SUFFIX, LIGHT_GREY, OKABE_ITO, run_colour
 from lab.present.kpis import Kpi, kpi_cards
+from lab.present.text import pct, usd
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +42,7 @@ class LabInputs:
     failures: dict[str, float]
     world: World | None = None
     injected_sweep: Sweep | None = None
+    remedy_world: World | None = None  # the injected world with its remedy applied (a recalibrated scorer)
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +56,8 @@ class LabView:
     notes: tuple[str, ...]
     figures: dict[str, go.Figure]
     caption: str
+    story: str | None = None  # what the failures did and why a saving under them is not a gain
+    remedy: str | None = None  # the remedy where the failure is, with its effect at these thresholds
 
 
 def run_label(strategy: str, signals: Signals, thresholds: tuple[float, ...]) -> str:
@@ -75,7 +81,7 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
     result, summary = run(exp, signals, thresholds)
     label = run_label(strategy, signals, thresholds)
     colour = run_colour(strategy)
-    inj, inj_label = None, ""
+    inj, inj_label, inj_thresholds = None, "", tuple(thresholds)
     notes: tuple[str, ...] = ()
     if world is not None:
         inj_thresholds, retuned = live_thresholds(world, inputs.failures, thresholds, summary)
@@ -102,13 +108,23 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
         _estimate("always-cheapest", inputs.weak, LIGHT_GREY, money=True),
     ]
 
-    curves = [Curve(strategy, strategy, inputs.clean_sweep)]
-    points = [Point(f"now: {label}", strategy, summary)]
-    if inj and inputs.injected_sweep is not None:
-        curves.append(Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, inputs.injected_sweep, injected=True))
-        points.append(Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True))
-    anchors = Anchors.of(exp.baselines, inputs.oracle)
     clean_sweep = inputs.clean_sweep
+    anchors = Anchors.of(exp.baselines, inputs.oracle, exp.singles)
+    frontier_curves = sweep_curves = [Curve(strategy, strategy, clean_sweep)]
+    points = [Point(f"now: {label}", strategy, summary)]
+    frontier_note = sweep_note = None
+    if inj and inputs.injected_sweep is not None:
+        injected = Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, inputs.injected_sweep, injected=True)
+        points.append(Point(f"now: {INJECTED_SUFFIX}", strategy, inj[1], injected=True))
+        same_frontier, same_sweep = same_curves(clean_sweep, inputs.injected_sweep, anchors)
+        if same_frontier:
+            frontier_note = SAME_CURVE_NOTE
+        else:
+            frontier_curves = [*frontier_curves, injected]
+        if same_sweep:
+            sweep_note = SAME_CURVE_NOTE
+        else:
+            sweep_curves = [*sweep_curves, injected]
     figures = {
         "split_model": model_split_figure([(lbl, s.call_share) for lbl, _, s in runs], exp.model_names),
         "split_category": category_split_figure(splits, exp.model_names),
@@ -121,16 +137,25 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
             "cost per month (USD)",
             money=True,
         ),
-        "frontier": frontier_figure(curves, anchors, points),
-        "sweep": sweep_figure(curves, anchors, points),
+        "frontier": frontier_figure(frontier_curves, anchors, points, note=frontier_note),
+        "sweep": sweep_figure(sweep_curves, anchors, points, note=sweep_note),
     }
+    story = remedy = None
+    if inj is not None:
+        story = failure_story(
+            under(inputs.failures), summary, inj[1], clean_sweep, exp.model_names[-1], exp.baselines.mean_quality_strong
+        )
+        if frontier_note or sweep_note:
+            story += " Its curves are the clean ones (the failure moves the operating point along them, it does not bend them)."
+        if inputs.remedy_world is not None:
+            remedy = remedy_text(
+                summary, inj[1], run(inputs.remedy_world.experiment, inputs.remedy_world.signals, inj_thresholds)[1]
+            )
     return LabView(
         thresholds=tuple(thresholds),
         clean_cards=kpi_cards(summary),
-        injected_cards=kpi_cards(inj[1], reference=summary) if inj else None,
-        injected_title=f"With failures: {', '.join(f'{k} {v:.0%}' for k, v in inputs.failures.items())}"
-        if inj
-        else None,
+        injected_cards=kpi_cards(inj[1], reference=summary, failure=True) if inj else None,
+        injected_title=f"With failures: {failure_names(inputs.failures)}" if inj else None,
         notes=notes,
         figures=figures,
         caption=(
@@ -138,4 +163,53 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
             f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. "
             "Intervals are 95% (bootstrap over queries)."
         ),
+        story=story,
+        remedy=remedy,
+    )
+
+
+SAME_CURVE_NOTE = "with failures: the same curve as clean<br>(only the operating point moves)"
+
+
+def same_curves(clean: Sweep, injected: Sweep, anchors: Anchors) -> tuple[bool, bool]:
+    """Whether the run with failures draws the clean curve on the frontier (cost -> quality) and on the sweep
+    (share to the strongest -> quality retained and savings)."""
+    q_span = abs(anchors.strong_quality - anchors.weak_quality) or 1.0
+    frontier = curves_coincide(
+        clean.cost_per_query_usd, clean.quality, injected.cost_per_query_usd, injected.quality, q_span
+    )
+    base_cost = anchors.strong_cost_usd or 1.0
+    sweep = curves_coincide(
+        clean.strong_share, clean.quality / q_span, injected.strong_share, injected.quality / q_span, 1.0
+    ) and curves_coincide(
+        clean.strong_share,
+        clean.cost_per_query_usd / base_cost,
+        injected.strong_share,
+        injected.cost_per_query_usd / base_cost,
+        1.0,
+    )
+    return frontier, sweep
+
+
+def failure_names(failures: dict[str, float]) -> str:
+    """The failures on, in words: "overconfident cascade scorer at 100%"."""
+    return " and ".join(f"{get_failure(name).title.lower()} at {severity:.0%}" for name, severity in failures.items())
+
+
+def under(failures: dict[str, float]) -> str:
+    """How a sentence about the failures on starts: "the failure (overconfident cascade scorer at 100%)"."""
+    return f"the failure{'s' if len(failures) > 1 else ''} ({failure_names(failures)})"
+
+
+def remedy_text(clean: Summary, injected: Summary, remedied: Summary) -> str:
+    """The remedy for a miscalibrated scorer and its effect at the thresholds in use."""
+    lost = clean.quality_retained - injected.quality_retained
+    won = remedied.quality_retained - injected.quality_retained
+    share = f" It wins back {won / lost:.0%} of the quality lost." if abs(lost) >= 0.005 else ""
+    return (
+        "**Remedy: recalibrate the scorer.** Refit its confidence on labelled answers (isotonic regression, fitted on "
+        f"one half of the queries and applied to the other). At the same thresholds: quality {pct(remedied.quality_retained)} "
+        f"of always-strongest (clean {pct(clean.quality_retained)}, with the failure {pct(injected.quality_retained)}), "
+        f"{pct(remedied.strong_share)} of queries to the strongest model, {usd(remedied.monthly_cost_usd)} a month "
+        f"(clean {usd(clean.monthly_cost_usd)}).{share}"
     )

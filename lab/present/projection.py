@@ -4,7 +4,9 @@ A run is reduced to its token mix: per model, the input and output tokens it is 
 query (every model tried in a cascade counts), plus the cost that is not a model's answer (router
 and scorer calls, and any difference between recorded cost and tokens x price). The projection
 re-prices that mix with the given prices, scales it by the token-mix multipliers and the traffic,
-and carries the bootstrap's savings interval over as an offset around the projected savings.
+and carries the bootstrap's savings interval over as an offset around the projected savings. Each cost
+(with routing, and always-strongest) carries its own bootstrap interval as a ratio to its estimate: the
+uncertainty is about the cost per query, so it scales every month, and the 12-month totals, alike.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from lab.core.metrics import DAYS_PER_MONTH, Baselines
+from lab.core.bootstrap import interval
+from lab.core.experiment import Experiment
+from lab.core.metrics import DAYS_PER_MONTH, Baselines, Summary
 from lab.core.models import ModelSpec
 from lab.core.queryset import QuerySet
 from lab.core.routing import Result
@@ -88,11 +92,11 @@ class ProjectionInputs(BaseModel):
 
 @dataclass(frozen=True)
 class Projection:
-    """Month-by-month cost with and without routing, annual totals and the savings range."""
+    """Month-by-month cost with and without routing, annual totals and their 95% ranges, the savings range."""
 
-    table: (
-        pd.DataFrame
-    )  # month, queries_per_day, routed_usd, strongest_usd, savings_usd, savings_low_usd, savings_high_usd
+    # month, queries_per_day, routed_usd (+ _low/_high), strongest_usd (+ _low/_high), savings_usd (+ _low/_high)
+    table: pd.DataFrame
+    queries_per_day: float  # in month 1
     cost_per_query_usd: float
     strongest_cost_per_query_usd: float
     savings: float
@@ -101,25 +105,39 @@ class Projection:
     annual_strongest_usd: float
     annual_savings_usd: float
     annual_savings_range_usd: tuple[float, float]
+    annual_routed_range_usd: tuple[float, float]
+    annual_strongest_range_usd: tuple[float, float]
 
     def routed_range_usd(self, month: int = 1) -> tuple[float, float]:
-        """The 95% range of one month's cost with routing (the savings range read as cost)."""
+        """The 95% range of one month's cost with routing."""
         row = self.table.iloc[month - 1]
-        return float(row["strongest_usd"] - row["savings_high_usd"]), float(
-            row["strongest_usd"] - row["savings_low_usd"]
-        )
+        return float(row["routed_low_usd"]), float(row["routed_high_usd"])
 
-    @property
-    def annual_routed_range_usd(self) -> tuple[float, float]:
-        """The 95% range of the first 12 months' cost with routing."""
-        low, high = self.annual_savings_range_usd
-        return self.annual_strongest_usd - high, self.annual_strongest_usd - low
+    def strongest_range_usd(self, month: int = 1) -> tuple[float, float]:
+        """The 95% range of one month's cost without routing (always-strongest)."""
+        row = self.table.iloc[month - 1]
+        return float(row["strongest_low_usd"]), float(row["strongest_high_usd"])
+
+
+def ratio_interval(estimate: float, interval: tuple[float, float]) -> tuple[float, float]:
+    """A 95% interval as ratios to its estimate (1, 1 where the estimate is 0)."""
+    if estimate == 0 or not all(np.isfinite(interval)):
+        return (1.0, 1.0)
+    return (interval[0] / estimate, interval[1] / estimate)
 
 
 def project(
-    routed: TokenMix, strongest: TokenMix, inputs: ProjectionInputs, savings: float, savings_ci: tuple[float, float]
+    routed: TokenMix,
+    strongest: TokenMix,
+    inputs: ProjectionInputs,
+    savings: float,
+    savings_ci: tuple[float, float],
+    routed_ratio_ci: tuple[float, float] | None = None,
+    strongest_ratio_ci: tuple[float, float] | None = None,
 ) -> Projection:
-    """Project cost over the months; the bootstrap interval (savings_ci around savings) becomes an offset around the projected savings."""
+    """Project cost over the months; the bootstrap interval (savings_ci around savings) becomes an offset around the
+    projected savings; each cost's own interval (a ratio to its estimate, from ratio_interval) scales it. Without a
+    routed interval the savings range is read as cost; without a strongest one, always-strongest is taken as known."""
     if len(inputs.prices) != len(routed.model_names):
         raise ValueError(f"{len(inputs.prices)} prices for {len(routed.model_names)} models")
     per_query = routed.cost_per_query_usd(inputs.prices, inputs.prompt_mix, inputs.output_mix)
@@ -132,20 +150,34 @@ def project(
     per_day = inputs.queries_per_day * (1 + inputs.growth_per_month) ** (month - 1)
     strongest_usd = per_query_strong * per_day * DAYS_PER_MONTH
     routed_usd = per_query * per_day * DAYS_PER_MONTH
+    if routed_ratio_ci is None:
+        routed_low, routed_high = strongest_usd * (1 - high), strongest_usd * (1 - low)
+    else:
+        routed_low, routed_high = routed_usd * routed_ratio_ci[0], routed_usd * routed_ratio_ci[1]
+    strong_ratio = strongest_ratio_ci or (1.0, 1.0)
     table = pd.DataFrame(
         {
             "month": month,
             "queries_per_day": per_day,
             "routed_usd": routed_usd,
+            "routed_low_usd": routed_low,
+            "routed_high_usd": routed_high,
             "strongest_usd": strongest_usd,
+            "strongest_low_usd": strongest_usd * strong_ratio[0],
+            "strongest_high_usd": strongest_usd * strong_ratio[1],
             "savings_usd": strongest_usd - routed_usd,
             "savings_low_usd": strongest_usd * low,
             "savings_high_usd": strongest_usd * high,
         }
     )
     year = table.iloc[:MONTHS_PER_YEAR]
+
+    def total(column: str) -> float:
+        return float(year[column].sum())
+
     return Projection(
         table=table.iloc[: inputs.months].reset_index(drop=True),
+        queries_per_day=inputs.queries_per_day,
         cost_per_query_usd=per_query,
         strongest_cost_per_query_usd=per_query_strong,
         savings=fraction,
@@ -153,8 +185,43 @@ def project(
         annual_routed_usd=float(year["routed_usd"].sum()),
         annual_strongest_usd=float(year["strongest_usd"].sum()),
         annual_savings_usd=float(year["savings_usd"].sum()),
-        annual_savings_range_usd=(float(year["savings_low_usd"].sum()), float(year["savings_high_usd"].sum())),
+        annual_savings_range_usd=(total("savings_low_usd"), total("savings_high_usd")),
+        annual_routed_range_usd=(total("routed_low_usd"), total("routed_high_usd")),
+        annual_strongest_range_usd=(total("strongest_low_usd"), total("strongest_high_usd")),
     )
+
+
+def run_projection(experiment: Experiment, result: Result, summary: Summary, inputs: ProjectionInputs) -> Projection:
+    """The projection of a routed run on an experiment, each cost with its own bootstrap interval."""
+    strong_ci = interval(experiment.strong_replicates[:, 1])
+    return project(
+        routed_mix(result, experiment.queries, experiment.models),
+        strongest_mix(experiment.queries, experiment.baselines, experiment.models),
+        inputs,
+        summary.savings,
+        summary.savings_ci,
+        ratio_interval(summary.cost_per_query_usd, summary.cost_per_query_ci),
+        ratio_interval(experiment.baselines.mean_cost_strong_usd, strong_ci),
+    )
+
+
+def prices_in(
+    inputs: ProjectionInputs, clean: tuple[ModelSpec, ...], changed: tuple[ModelSpec, ...]
+) -> ProjectionInputs:
+    """The inputs with each price moved as a failure moved it (a price change triples the strongest model's)."""
+
+    def moved(price: float, before: float | None, after: float | None) -> float:
+        before, after = before or 0.0, after or 0.0
+        return price * after / before if before > 0 else after
+
+    prices = [
+        (
+            moved(p_in, a.input_usd_per_token, b.input_usd_per_token),
+            moved(p_out, a.output_usd_per_token, b.output_usd_per_token),
+        )
+        for (p_in, p_out), a, b in zip(inputs.prices, clean, changed)
+    ]
+    return inputs.model_copy(update={"prices": prices})
 
 
 def default_prices(models: tuple[ModelSpec, ...] | list[ModelSpec]) -> list[tuple[float, float]]:

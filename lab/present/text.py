@@ -17,6 +17,19 @@ def usd(value: float) -> str:
     return "$0" if digits == "0" else f"{sign}${digits}"
 
 
+def usd_compact(value: float) -> str:
+    """Money short enough for a card on a projector: as `usd` below $1M, then $1.15M, $12.3M, $1.23B."""
+    if value != value or abs(value) < 999_500:
+        return usd(value)
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if v >= size * 0.9995:
+            shown = f"{v / size:.3g}"
+            return f"{sign}${shown}{suffix}"
+    return usd(value)
+
+
 def duration(ms: float) -> str:
     """A latency: whole milliseconds below a second, else seconds to one decimal (short enough for a card)."""
     if ms != ms:

@@ -32,6 +32,9 @@ class LabConfig(BaseModel):
     strategy: str | None = None
     thresholds: tuple[float, ...] | None = None
     target_share: float | None = Field(default=None, ge=0, le=1, description="calibrate to this share of strong calls")
+    target_tiers: tuple[float, ...] | None = Field(
+        default=None, description="calibrate to these shares of calls per tier, cheapest first (they add up to 1)"
+    )
     failures: dict[str, float] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
     quality_target: float = Field(
@@ -46,12 +49,24 @@ class LabConfig(BaseModel):
     prices_per_mtok: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="model -> (input, output) USD per 1M tokens"
     )
+    gallery_failure: str | None = Field(default=None, description="Failure gallery: the failure shown")
+    gallery_severity: float | None = Field(default=None, ge=0, le=1, description="Failure gallery: its severity")
+    browse: str | None = Field(default=None, description="Data page: the built-in scenario browsed")
 
     @field_validator("thresholds")
     @classmethod
     def _unit(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
         if value is not None and (not value or any(not (0.0 <= t <= 1.0) for t in value)):
             raise ValueError("thresholds are numbers in [0, 1]")
+        return value
+
+    @field_validator("target_tiers")
+    @classmethod
+    def _tier_shares(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is not None and (
+            len(value) < 2 or any(not (0.0 <= s <= 1.0) for s in value) or abs(sum(value) - 1.0) > 1e-3
+        ):
+            raise ValueError("tier shares are numbers in [0, 1], one per tier, adding up to 1")
         return value
 
     @field_validator("failures")
@@ -115,6 +130,12 @@ _KEYS: dict[str, tuple[str, Callable[[list[str]], Any], Callable[[Any], str | li
     "strategy": ("strategy", lambda v: v[-1], lambda x: x, "a strategy name"),
     "t": ("thresholds", _floats, lambda x: ",".join(_num(t) for t in x), "thresholds in [0, 1], comma-separated"),
     "share": ("target_share", _float, _num, "a share of strong calls in [0, 1]"),
+    "tiers": (
+        "target_tiers",
+        _floats,
+        lambda x: ",".join(_num(t) for t in x),
+        "one share of calls per tier, cheapest first, comma-separated, adding up to 1",
+    ),
     "fail": (
         "failures",
         _pairs,
@@ -140,6 +161,9 @@ _KEYS: dict[str, tuple[str, Callable[[list[str]], Any], Callable[[Any], str | li
         lambda x: [f"{k}:{_num(a)}:{_num(b)}" for k, (a, b) in x.items()],
         "MODEL:INPUT:OUTPUT in USD per 1M tokens",
     ),
+    "gallery": ("gallery_failure", lambda v: v[-1], lambda x: x, "a failure mode name"),
+    "gsev": ("gallery_severity", _float, _num, "a failure severity in [0, 1]"),
+    "browse": ("browse", lambda v: v[-1], lambda x: x, "a built-in scenario name"),
 }
 
 
@@ -173,4 +197,14 @@ def to_query_params(config: LabConfig) -> dict[str, str | list[str]]:
         if value is None or value == getattr(default, field):
             continue
         out[key] = write(value)
+    return out
+
+
+def url_params(config: LabConfig, current: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The whole URL query of a configuration: its parameters (as lists), and any other tool's parameters in
+    `current` kept as they were (a link carries the view whatever page it was copied on)."""
+    out = {k: v if isinstance(v, list) else [v] for k, v in to_query_params(config).items()}
+    for key, values in current.items():
+        if key not in _KEYS:
+            out[key] = list(values)
     return out

@@ -25,6 +25,9 @@ _EXPORTS = {
     "load_replay": "replay",
     "load_table": "replay",
     "replay_queries": "replay",
+    "read_log": "replay.importer",
+    "detect_format": "replay.importer",
+    "UploadedLog": "replay.importer",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, chromium, streamlit_server
+from devkit.browser_harness import CHROMIUM, chromium, streamlit_server
 from tests.conftest import missing
 
 

@@ -9,8 +9,7 @@ import urllib.request
 
 import pytest
 
-from pages._live_chart import PLOTLY_JS_ROUTE, plotly_js_path
-from tests.browser.harness import (
+from devkit.browser_harness import (
     ARTIFACTS,
     MUTATION_PROBE,
     REPO,
@@ -20,6 +19,7 @@ from tests.browser.harness import (
     wait_for_app,
     wait_idle,
 )
+from pages._live_chart import PLOTLY_JS_ROUTE, plotly_js_path
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,7 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         page.close()
 
 
-NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data"]
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data", "Workshop"]
 # a page's URL path -> the heading it opens with
 LINKS = {
     "compare": "Compare strategies",

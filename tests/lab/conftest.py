@@ -37,3 +37,9 @@ def litellm_module():
     import litellm
 
     return litellm
+
+
+@pytest.fixture(scope="session")
+def three_model_experiment():
+    """The three-model scenario (mixed-production: gpt-5-nano, gpt-5-mini, gpt-5) at 3,000 queries."""
+    return load_experiment(load_scenario("mixed-production").with_queries(3000))

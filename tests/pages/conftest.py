@@ -11,7 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 HARNESS = str(Path(__file__).resolve().parent / "harness_app.py")
-PAGE_FILES = {name: f"../../pages/{name}.py" for name in ("lab", "compare", "queries", "cost_projection", "data")}
+PAGE_FILES = {
+    name: f"../../pages/{name}.py"
+    for name in ("lab", "compare", "queries", "cost_projection", "failure_gallery", "data", "workshop")
+}
 TIMEOUT_S = 180  # first runs build experiments and train classifiers
 
 
@@ -50,11 +53,11 @@ def _decode(value):
 
 
 def figures(at: AppTest) -> dict[str, dict]:
-    """The page's plotly figures as JSON (arrays decoded to lists), by title."""
+    """The page's plotly figures as JSON (arrays decoded to lists), by title (its lines joined)."""
     out = {}
     for chart in at.get("plotly_chart"):
         spec = _decode(json.loads(chart.proto.spec))
-        out[spec["layout"]["title"]["text"]] = spec
+        out[spec["layout"]["title"]["text"].replace("<br>", " ")] = spec  # titles are wrapped to fit the chart
     return out
 
 

@@ -36,3 +36,16 @@ def test_shares_in_the_table_are_percentages_of_the_sweep_s_fractions():
     shown = at.dataframe[0].value.iloc[0]
     assert 1.0 < shown["CPT(50%)"] < 100.0  # percent, not a fraction
     assert shown["CPT(50%)"] < shown["CPT(80%)"] <= 100.0
+
+
+def test_with_three_models_each_strategy_is_read_against_the_best_single_model_and_the_oracle():
+    at = open_app({"scenario": "mixed-production", "n": "3000", "compare": "random,classifier,oracle"}, page="compare")
+    assert_clean(at)
+    frontier = traces(figures(at)["Cost-quality frontiers"])
+    assert "best single model: always-gpt-5-mini" in frontier
+    caption = next(c.value for c in at.caption if c.value.startswith("**Best single model: always-gpt-5-mini**"))
+    assert "Here no strategy beats always-gpt-5-mini at its cost" in caption  # the table's column, in words
+    table = at.dataframe[0].value.set_index("strategy")
+    assert table.loc["random", "vs best single model"] < 0  # points of quality (x 100)
+    assert table.loc["oracle", "gap to oracle"] == 0
+    assert 0 < table.loc["classifier", "gap to oracle"] < 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lab.present.text import usd
 from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders, traces, widget
 
 WITH = "with routing (cascade)"
@@ -59,3 +60,24 @@ def test_quality_evidence_stands_beside_the_savings_and_follows_the_threshold():
     threshold_sliders(at)[0].set_value(0.9).run()
     assert_clean(at)
     assert at.metric[0].value != quality_before
+
+
+def test_at_two_million_a_day_with_a_failure_on_the_page_says_what_the_failure_costs():
+    at = open_app({"strategy": "cascade", "qpd": "2000000", "fail": "overconfident-scorer:1"}, page="cost_projection")
+    assert_clean(at)
+    month_1 = next(m for m in at.metric if m.label == "Month 1 with routing")
+    lines = _lines(at)
+    assert month_1.value == usd(lines[WITH]["y"][0])  # at 2,000,000 queries a day
+    warning = next(w.value for w in at.warning if w.value.startswith("**The figures above are the clean run"))
+    assert (
+        "Under the failure (overconfident cascade scorer at 100%)" in warning and "The saving is not a gain" in warning
+    )
+    # the story's money is at 2,000,000 a day too: the bill falls by month 1's difference, not the scenario's
+    assert "the bill falls " in warning and "a month" in warning
+    saved = warning.split("the bill falls ")[1].split(" a month")[0]
+    injected_month_1 = warning.split("Month 1 with routing under the failures: ")[1].split(" ")[0]
+    dollars = lambda text: float(text.strip("$.").replace(",", ""))  # noqa: E731
+    assert dollars(saved) == pytest.approx(lines[WITH]["y"][0] - dollars(injected_month_1), abs=1.0)
+    assumptions = at.dataframe[-1].value.set_index("assumption")
+    assert assumptions.loc["failure modes", "value"] == "overconfident cascade scorer at 100%"
+    assert assumptions.loc["traffic", "value"].startswith("2,000,000 queries per day")

@@ -87,3 +87,35 @@ def test_browsing_a_built_in_scenario_shows_its_models_and_queries():
     assert_clean(at)
     queries = at.dataframe[-1].value
     assert len(queries) == 300 and "quality:gpt-5" in queries.columns
+
+
+def test_a_routerbench_file_is_detected_said_and_becomes_the_scenario():
+    from tests.lab.sources.test_replay_routerbench import MODELS, _wide
+
+    at = open_app(page="data")
+    at.get("file_uploader")[0].upload("routerbench.csv", _wide(60).to_csv().encode(), "text/csv").run()  # with index
+    assert_clean(at)
+    message = at.success[0].value
+    assert "RouterBench wide format" in message and "detected" in message and "60 queries, 3 models" in message
+    widget(at.button, "Use this log as the scenario").click().run()
+    assert_clean(at)
+    assert at.session_state["lab_config"].scenario == "upload:routerbench.csv"
+    assert at.get("plotly_chart") and at.title[0].value == "Uploaded log: routerbench.csv"
+    assert at.session_state["lab_context"].experiment.model_names == tuple(MODELS)
+
+
+def test_a_chosen_format_is_used_and_said():
+    at = open_app(page="data")
+    widget(at.selectbox, "Format").set_value("outcomes").run()
+    at.get("file_uploader")[0].upload("log.csv", _csv(_log()), "text/csv").run()
+    assert_clean(at)
+    assert "outcome format (chosen)" in at.success[0].value
+
+
+def test_a_later_good_upload_clears_the_earlier_error():
+    at = open_app(page="data")
+    at.get("file_uploader")[0].upload("log.csv", b"question,answer\nhi,there\n", "text/csv").run()
+    assert len(at.error) == 1 and "no format the lab reads" in at.error[0].value
+    at.get("file_uploader")[0].upload("log.csv", _csv(_log()), "text/csv").run()
+    assert_clean(at)
+    assert at.success

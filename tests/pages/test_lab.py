@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import assert_clean, figures, open_app, threshold_sliders, traces, widget
+from tests.pages.conftest import assert_clean, figures, go, open_app, threshold_sliders, traces, widget
 
 STRONG = "gpt-4o"
 CHARTS = {
@@ -21,7 +21,7 @@ def _strong_share(at) -> float:
 
 
 def _monthly(at) -> float:
-    return next(f for t, f in figures(at).items() if t.startswith("Projected monthly cost"))["data"][0]["y"][0]
+    return next(f for t, f in figures(at).items() if t.startswith("Projected monthly cost"))["data"][0]["x"][0]
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +86,13 @@ def test_a_failure_overlays_an_injected_run_on_every_chart():
     figs = figures(at)
     split = traces(figs["Routing split per model"])[STRONG]
     assert len(split["x"]) == 2 and split["x"][1] < clean_share  # an overconfident scorer escalates less
-    assert len(figs["Quality served vs the baselines"]["data"][0]["x"]) == 5
+    assert len(figs["Quality served vs the baselines"]["data"][0]["y"]) == 5
     assert any("with failures" in name for name in traces(figs["Cost-quality frontier"]))
     assert len(figs["Routing split per category"]["data"]) == 4
-    assert any(
-        "with failures" in (t.get("name") or "") for t in figs["Threshold sweep: quality retained and savings"]["data"]
-    )
+    sweep = figs["Threshold sweep: quality retained and savings"]
+    # an overconfident scorer keeps the ranking: its sweep is the clean one, said in the chart rather than drawn twice
+    assert any("the same curve as clean" in a["text"] for a in sweep["layout"]["annotations"])
+    assert len(sweep["layout"]["shapes"]) == 2  # the operating point with failures is marked
     assert "fail" in at.query_params
 
 
@@ -99,7 +100,9 @@ def test_a_noisy_judge_retunes_the_injected_run_and_true_quality_falls():
     at = open_app({"strategy": "cascade", "fail": "noisy-judge:0.8"})
     assert_clean(at)
     quality = figures(at)["Quality served vs the baselines"]["data"][0]
-    served = {label.replace("<br>", " "): value for label, value in zip(quality["x"], quality["y"])}
+    served = {
+        label.rsplit("<br>", 1)[0].replace("<br>", " "): value for label, value in zip(quality["y"], quality["x"])
+    }
     clean = next(v for k, v in served.items() if k.startswith("cascade @") and "with failures" not in k)
     injected_label, injected = next((k, v) for k, v in served.items() if "with failures" in k)
     assert injected < clean - 0.01  # the judge's lenient verdicts let the team escalate less than it thinks
@@ -130,10 +133,10 @@ def test_the_url_reproduces_a_view_and_bad_parameters_are_reported():
 
 
 def test_an_unknown_scenario_in_the_url_falls_back_with_a_warning():
-    at = open_app({"scenario": "upload:someone-elses.csv"})
+    at = open_app({"scenario": "no-such-scenario"})
     assert not at.exception
     assert at.title[0].value.startswith("Customer-support")
-    assert any("upload:someone-elses.csv" in w.value and "session" in w.value for w in at.warning)
+    assert any("no-such-scenario" in w.value and "built-in" in w.value for w in at.warning)
 
 
 def test_a_missing_data_directory_is_a_message_not_a_traceback(tmp_path, fresh_env):
@@ -181,3 +184,38 @@ def test_a_download_lands_the_files_and_opens_the_scenario(tmp_path, fresh_env, 
     assert not at.exception and not at.error
     assert (tmp_path / "routellm").is_dir()
     assert at.get("plotly_chart")
+
+
+def test_a_failure_s_story_is_told_under_its_cards_with_the_remedy_and_no_green_saving():
+    at = open_app({"strategy": "cascade", "fail": "overconfident-scorer:1"})
+    assert_clean(at)
+    story = [
+        w.value for w in at.warning if w.value.startswith("Under the failure (overconfident cascade scorer at 100%)")
+    ]
+    assert story and "The saving is not a gain" in story[0]
+    metrics = {(m.label, k): m for k, m in enumerate(at.metric)}
+    injected = {label: m for (label, k), m in metrics.items() if k >= 5}
+    gray = 2  # Metric.MetricColor.GRAY
+    assert injected["Savings"].proto.color == gray and injected["Monthly cost"].proto.color == gray
+    assert injected["Quality vs always-strongest"].proto.color != gray
+    assert any(i.value.startswith("**Remedy: recalibrate the scorer.**") for i in at.info)
+    frontier = figures(at)["Cost-quality frontier"]
+    assert "cascade (with failures)" not in traces(frontier)  # the same curve as the clean one: said, not drawn
+    assert "the same curve as clean" in frontier["layout"]["legend"]["title"]["text"]
+
+
+def test_the_failure_gallery_opens_on_the_failure_and_severity_the_lab_has_on():
+    at = open_app({"strategy": "cascade", "fail": "underconfident-scorer:0.35"})
+    go(at, "failure_gallery")
+    assert_clean(at)
+    assert widget(at.selectbox, "Failure").value == "underconfident-scorer"
+    assert widget(at.slider, "Severity (0 = clean)").value == pytest.approx(0.35)
+    assert any(h.value == "Underconfident cascade scorer" for h in at.header)
+    assert any("Opened at the Lab's severity, 0.35" in c.value for c in at.caption)
+
+
+def test_the_failure_gallery_does_not_colour_a_failure_s_lower_bill_as_good_news():
+    at = open_app({"strategy": "cascade", "fail": "overconfident-scorer:1"})
+    go(at, "failure_gallery")
+    cost = widget(at.metric, "Cost per 1,000 queries")
+    assert cost.delta.startswith("-") and cost.proto.color == 2  # Metric.MetricColor.GRAY

@@ -94,3 +94,16 @@ def test_coupling_7_streamlit_discovers_server_py_as_an_st_app(monkeypatch):
     monkeypatch.setenv("ROUTING_LAB_PLOTLY_JS", "")  # app_options sets it; monkeypatch restores it after
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
     assert isinstance(st.App(Path("app.py"), **internals.app_options(warm=lambda: None)), st.App)
+
+
+def test_coupling_8_the_file_uploader_still_carries_the_test_ids_the_upload_guard_looks_for():
+    from pathlib import Path
+
+    from pages._upload_guard import _JS
+
+    bundle = "".join(p.read_text(errors="ignore") for p in (Path(st.__file__).parent / "static").rglob("*.js"))
+    for test_id in internals.UPLOADER_TEST_IDS:
+        assert f'[data-testid="{test_id}"]' in _JS
+        assert f"`{test_id}`" in bundle or f'"{test_id}"' in bundle, (
+            f"Streamlit's frontend no longer has data-testid {test_id}: the upload size guard cannot find the uploader"
+        )

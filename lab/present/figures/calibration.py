@@ -16,7 +16,16 @@ from plotly.subplots import make_subplots
 from lab.failures.calibration import Reliability
 from lab.failures.clean_vs_injected import Comparison, SeverityCurve
 from lab.failures.guardrails import FallbackOutcome, MonitorRun
-from lab.present.figures.style import FONT_SIZE, GREY, INJECTED_DASH, INJECTED_PATTERN, OKABE_ITO, styled
+from lab.present.figures.style import (
+    FONT_SIZE,
+    FULL_WIDTH_PX,
+    GREY,
+    INJECTED_DASH,
+    INJECTED_PATTERN,
+    OKABE_ITO,
+    styled,
+    subplot_titles,
+)
 from lab.present.text import usd
 
 CLEAN_COLOUR = OKABE_ITO["blue"]
@@ -78,11 +87,7 @@ def reliability_figure(
         )
     fig.update_xaxes(title_text="stated confidence that the cheap answer is good", range=[-0.02, 1.02])
     fig.update_yaxes(title_text="share of those answers that were good", range=[-0.02, 1.02])
-    fig = styled(fig, title, height=480)
-    fig.update_layout(
-        legend=dict(orientation="v", x=0.01, xanchor="left", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.85)")
-    )
-    return fig
+    return styled(fig, title, height=480, width=FULL_WIDTH_PX)  # the legend above the plot, not on its points
 
 
 _PANELS = (
@@ -95,7 +100,8 @@ _PANELS = (
 def before_after_figure(comparison: Comparison, title: str, colour: str = CLEAN_COLOUR) -> go.Figure:
     """Clean and injected side by side for quality, cost per 1,000 queries and p95 latency, each change labelled
     (with its paired 95% interval where the figure is a mean)."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[axis for _, axis, _, _ in _PANELS], horizontal_spacing=0.09)
+    titles, headroom = subplot_titles([axis for _, axis, _, _ in _PANELS], FULL_WIDTH_PX, 0.09)
+    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.09)
     clean, injected, delta = comparison.clean.model_dump(), comparison.injected.model_dump(), comparison.delta
     ci_of = {
         "quality": delta.get("quality_ci"),
@@ -135,9 +141,7 @@ def before_after_figure(comparison: Comparison, title: str, colour: str = CLEAN_
         )
         fig.update_yaxes(rangemode="tozero", row=1, col=col)
     fig.update_annotations(font_size=FONT_SIZE - 2)
-    fig = styled(fig, title, height=400)
-    fig.update_layout(margin=dict(b=70))
-    return fig
+    return styled(fig, title, height=400, width=FULL_WIDTH_PX, headroom=headroom)
 
 
 _CURVE_METRICS = {
@@ -150,9 +154,8 @@ _CURVE_METRICS = {
 
 def severity_figure(curve: SeverityCurve, title: str, metrics: tuple[str, ...] = ("quality", "cost")) -> go.Figure:
     """The injected run's figures against severity (0 = clean), one panel per metric."""
-    fig = make_subplots(
-        rows=1, cols=len(metrics), subplot_titles=[_CURVE_METRICS[m][0] for m in metrics], horizontal_spacing=0.1
-    )
+    titles, headroom = subplot_titles([_CURVE_METRICS[m][0] for m in metrics], FULL_WIDTH_PX, 0.1)
+    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=titles, horizontal_spacing=0.1)
     for col, metric in enumerate(metrics, start=1):
         _, values = _CURVE_METRICS[metric]
         y = values(curve)
@@ -172,7 +175,7 @@ def severity_figure(curve: SeverityCurve, title: str, metrics: tuple[str, ...] =
         fig.add_hline(y=float(y[0]), line=dict(color=GREY, width=2, dash="dot"), row=1, col=col)
         fig.update_xaxes(title_text="severity (0 = clean)", range=[-0.03, 1.03], row=1, col=col)
     fig.update_annotations(font_size=FONT_SIZE - 2)
-    return styled(fig, title, height=360)
+    return styled(fig, title, height=360, width=FULL_WIDTH_PX, headroom=headroom)
 
 
 def _padded(values: list[float], share: float) -> list[float]:
@@ -229,7 +232,7 @@ def monitor_figure(run: MonitorRun, title: str = "Quality-floor monitor") -> go.
         )
     fig.update_xaxes(title_text="query number (arrival order)")
     fig.update_yaxes(title_text=f"mean quality of the last {r.window:,} answers")
-    return styled(fig, title, height=420)
+    return styled(fig, title, height=420, width=FULL_WIDTH_PX)
 
 
 def fallback_figure(
@@ -268,4 +271,4 @@ def fallback_figure(
     ys = [0.0] + [v for row in rows for v in row.quality_change_ci]
     fig.update_xaxes(title_text="change in cost per 1,000 queries (USD)", tickprefix="$", range=_padded(xs, 0.12))
     fig.update_yaxes(title_text="change in quality served", range=_padded(ys, 0.2))
-    return styled(fig, title, height=420)
+    return styled(fig, title, height=420, width=FULL_WIDTH_PX)

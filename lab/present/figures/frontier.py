@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.core.metrics import Baselines, Summary
+from lab.core.metrics import Baselines, SingleModels, Summary
 from lab.core.sweep import Sweep, upper_hull
 from lab.present.figures.style import GREY, INJECTED_DASH, INJECTED_SUFFIX, OKABE_ITO, build, strategy_colour
 
@@ -42,7 +42,8 @@ class Point:
 
 @dataclass(frozen=True)
 class Anchors:
-    """The reference points: always-cheapest, always-strongest and the oracle (cost per query, quality)."""
+    """The reference points: always-cheapest, always-strongest and the oracle (cost per query, quality), and
+    every single model with the best of them (SingleModels) where given."""
 
     weak_cost_usd: float
     weak_quality: float
@@ -50,10 +51,11 @@ class Anchors:
     strong_quality: float
     oracle_cost_usd: float
     oracle_quality: float
+    singles: SingleModels | None = None
 
     @classmethod
-    def of(cls, baselines: Baselines, oracle: Summary) -> Anchors:
-        """Anchors from the baselines and the oracle's Summary."""
+    def of(cls, baselines: Baselines, oracle: Summary, singles: SingleModels | None = None) -> Anchors:
+        """Anchors from the baselines, the oracle's Summary and the single models."""
         return cls(
             float(baselines.cost_weak_usd.mean()),
             baselines.mean_quality_weak,
@@ -61,13 +63,104 @@ class Anchors:
             baselines.mean_quality_strong,
             oracle.cost_per_query_usd,
             oracle.quality,
+            singles,
         )
 
 
+BEST_SINGLE = "best single model"
+
+
+def best_single_label(singles: SingleModels) -> str:
+    """How the best single model is named on charts and tables."""
+    return f"{BEST_SINGLE}: always-{singles.best_name}"
+
+
+def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None):
+    """Every model alone as a grey square (the ends named always-cheapest / always-strongest), and with 3+ models a
+    ring on the best single model (with two it is one of the named ends)."""
+    xs, ys = [weak[0], strong[0]], [weak[1], strong[1]]
+    text, where = ["always-cheapest", "always-strongest"], ["bottom right", "bottom left"]
+    ringed = singles is not None and len(singles.names) > 2
+    if singles is not None:
+        for j in range(1, len(singles.names) - 1):
+            xs.insert(j, singles.cost_per_query_usd[j] * PER_1K)
+            ys.insert(j, singles.quality[j])
+            text.insert(j, "" if ringed and j == singles.best else f"always-{singles.names[j]}")  # the ring names it
+            where.insert(j, "bottom right")
+    data: list[dict] = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name="always-cheapest / always-strongest" if len(xs) == 2 else "always-<model>, each model alone",
+            marker=dict(color=GREY, size=12, symbol="square"),
+            text=text,
+            customdata=[
+                "always-cheapest",
+                *[f"always-{n}" for n in (singles.names[1:-1] if singles else ())],
+                "always-strongest",
+            ],
+            textposition=where,
+            textfont=dict(size=14, color="#444444"),
+            hovertemplate="%{customdata}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
+        )
+    ]
+    if singles is None or not ringed:
+        return data
+    best = singles.best
+    data.append(
+        dict(
+            type="scatter",
+            x=[singles.cost_per_query_usd[best] * PER_1K],
+            y=[singles.quality[best]],
+            mode="markers+text",
+            name=best_single_label(singles),
+            marker=dict(
+                color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
+            ),
+            text=[f"{BEST_SINGLE}:<br>always-{singles.best_name}"],
+            cliponaxis=False,
+            showlegend=False,  # named beside the ring: no legend row over the plot
+            textposition="top left" if best == len(singles.names) - 1 else "top right" if best == 0 else "top center",
+            textfont=dict(size=14),
+            hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
+            "<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
+        )
+    )
+    return data
+
+
+def _note(text: str, x: float, y: float, xanchor: str, yanchor: str) -> dict:
+    """A boxed line of text inside the plot (paper coordinates), for what the chart does not draw."""
+    return dict(
+        text=text,
+        x=x,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor=xanchor,
+        yanchor=yanchor,
+        showarrow=False,
+        align="left",
+        font=dict(size=14, color="#222222"),
+        bgcolor="rgba(255,255,255,0.9)",
+        bordercolor="#999999",
+        borderwidth=1,
+        borderpad=4,
+    )
+
+
 def frontier_figure(
-    curves: list[Curve], anchors: Anchors, points: list[Point], hull: bool = True, title: str = "Cost-quality frontier"
+    curves: list[Curve],
+    anchors: Anchors,
+    points: list[Point],
+    hull: bool = True,
+    title: str = "Cost-quality frontier",
+    note: str | None = None,
 ) -> go.Figure:
-    """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating points."""
+    """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating
+    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn)."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
     data: list[dict[str, Any]] = [
@@ -115,20 +208,7 @@ def frontier_figure(
                     hoverinfo="skip",
                 )
             )
-    data.append(
-        dict(
-            type="scatter",
-            x=[weak[0], strong[0]],
-            y=[weak[1], strong[1]],
-            mode="markers+text",
-            name="always-cheapest / always-strongest",
-            marker=dict(color=GREY, size=12, symbol="square"),
-            text=["always-cheapest", "always-strongest"],
-            textposition=["bottom right", "bottom left"],
-            textfont=dict(size=14, color="#444444"),
-            hovertemplate="%{text}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
-        )
-    )
+    data.extend(_single_model_traces(weak, strong, anchors.singles))
     data.append(
         dict(
             type="scatter",
@@ -169,29 +249,21 @@ def frontier_figure(
                 hovertemplate=f"{point.label}<br>$%{{x:,.2f}} per 1k queries<br>quality %{{y:.3f}}<br>{s.strong_share:.0%} to the strongest<extra></extra>",
             )
         )
-    layout = dict(
+    layout: dict = dict(
         xaxis=dict(
             title=dict(text="cost per 1,000 queries (USD)"), tickprefix="$", tickformat=",.2f", rangemode="tozero"
         ),
         yaxis=dict(title=dict(text="mean quality of answers served (0-1)")),
-        # the area below and right of a frontier is empty: the legend goes there, inside the plot
-        legend=dict(
-            orientation="v",
-            x=0.99,
-            xanchor="right",
-            y=0.02,
-            yanchor="bottom",
-            bgcolor="rgba(255,255,255,0.85)",
-            bordercolor="#CCCCCC",
-            borderwidth=1,
-            font=dict(size=13),
-        ),
     )
-    return build(data, layout, title, height=480, legend_rows=0)
+    if note:  # said where the missing line would be named: the legend's title
+        layout.setdefault("legend", {})["title"] = dict(text=note, font=dict(size=13))
+    # the legend goes above the plot (fitted to the chart's width): inside it, it covered points and curves
+    return build(data, layout, title, height=480)
 
 
-def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> go.Figure:
-    """Quality retained and savings (both % of always-strongest) against the share of calls to the strongest model."""
+def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], note: str | None = None) -> go.Figure:
+    """Quality retained and savings (both % of always-strongest) against the share of calls to the strongest model;
+    `note` is said in the plot's lower left."""
     data: list[dict[str, Any]] = []
     for curve in curves:
         share = curve.sweep.strong_share * 100
@@ -252,12 +324,14 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> 
                 yref="paper",
                 text=point.label,
                 showarrow=False,
-                xanchor="left",
+                xanchor="left" if x <= 50 else "right",  # the label stays on the chart's side of its line
                 yanchor="top",
                 font=dict(size=14),
                 bgcolor="rgba(255,255,255,0.8)",
             )
         )
+    if note:
+        annotations.append(_note(note, 0.01, 0.02, "left", "bottom"))
     layout = dict(
         xaxis=dict(
             title=dict(text="share of queries sent to the strongest model (%)"),
@@ -269,10 +343,4 @@ def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point]) -> 
         shapes=shapes,
         annotations=annotations,
     )
-    return build(
-        data,
-        layout,
-        "Threshold sweep: quality retained and savings",
-        height=440,
-        legend_rows=1 if len(curves) < 2 else 2,
-    )
+    return build(data, layout, "Threshold sweep: quality retained and savings", height=440)

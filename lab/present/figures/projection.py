@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from lab.present.figures.style import OKABE_ITO, run_colour, styled
+from lab.present.figures.style import OKABE_ITO, money_tick_px, run_colour, styled
 from lab.present.projection import Projection
 
 
@@ -58,5 +58,11 @@ def projection_figure(projection: Projection, strategy: str) -> go.Figure:
         )
     )
     fig.update_xaxes(title_text="month", dtick=1 if len(t) <= 24 else 6)
-    fig.update_yaxes(title_text="cost per month (USD)", tickprefix="$", tickformat=",.0f", rangemode="tozero")
-    return styled(fig, "Projected monthly cost", height=400, legend_rows=2)
+    top = float(t["strongest_usd"].max())
+    fig.update_yaxes(
+        title_text="cost per month (USD)",
+        tickprefix="$",
+        tickformat="~s" if top >= 100_000 else ",.0f",  # "$200k": whole dollars of a large bill crowd the axis
+        rangemode="tozero",
+    )
+    return styled(fig, "Projected monthly cost", height=400, left=40 + int(money_tick_px(min(top, 99_999))))

@@ -13,10 +13,11 @@ from lab.present.figures.style import (
     INJECTED_SUFFIX,
     build,
     label_margin,
-    legend_rows,
     model_colours,
     wrap,
 )
+
+LABEL_CHARS = 16  # run and category labels wrap at this many characters: the bars keep most of a narrow chart
 
 
 def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tuple[str, ...]) -> go.Figure:
@@ -44,22 +45,15 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
                 hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% of queries<extra></extra>",
             )
         )
-    wrapped = [wrap(label, 22) for label in labels]
+    wrapped = [wrap(label, LABEL_CHARS) for label in labels]
     layout: dict[str, Any] = dict(
         barmode="stack",
         legend=dict(traceorder="normal"),
         xaxis=dict(title=dict(text="share of queries served (%)"), range=[0, 100.5], ticksuffix="%", dtick=20),
         yaxis=dict(autorange="reversed", tickvals=labels, ticktext=wrapped),
     )
-    left = label_margin(wrapped)
-    return build(
-        data,
-        layout,
-        "Routing split per model",
-        height=150 + 60 * len(runs),
-        left=left,
-        legend_rows=legend_rows(list(model_names), left),
-    )
+    row_px = 24 + 17 * max(label.count("<br>") + 1 for label in wrapped)
+    return build(data, layout, "Routing split per model", height=150 + row_px * len(runs), left=label_margin(wrapped))
 
 
 def _rows_in(split: CategorySplit, order: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +72,7 @@ def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tu
     first = runs[0][1]
     escalated = np.argsort(-first.share[:, -1], kind="stable")  # most escalated category on top, ties by name
     order = [first.categories[k] for k in escalated]
-    gap = 0.1  # room between the panels for the first one's "100%" tick
+    gap = 0.18  # room between the panels for the first one's "100%" tick and the next one's "0"
     width = (1 - gap * (len(runs) - 1)) / len(runs)
     data: list[dict[str, Any]] = []
     layout: dict[str, Any] = dict(barmode="stack")
@@ -104,27 +98,24 @@ def category_split_figure(runs: list[tuple[str, CategorySplit]], model_names: tu
                     hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% (%{{customdata:,}} queries)<extra>{label}</extra>",
                 )
             )
-        axis_title = "share of the category (%)" if len(runs) == 1 else f"{label}: share (%)"
+        # side by side, each panel is named under it; the ticks say they are shares
+        axis_title = "share of the category (%)" if len(runs) == 1 else label
+        ticks = (
+            dict(ticksuffix="%", dtick=20)
+            if len(runs) == 1
+            else dict(tickvals=[0, 50, 100], ticktext=["0", "50", "100%"])
+        )
         layout[f"xaxis{suffix}"] = dict(
             title=dict(text=axis_title),
             range=[0, 100.5],
-            ticksuffix="%",
-            dtick=50 if len(runs) > 1 else 20,
+            **ticks,
             domain=[col * (width + gap), col * (width + gap) + width],
             anchor=f"y{suffix}",
         )
         layout[f"yaxis{suffix}"] = dict(
             autorange="reversed", anchor=f"x{suffix}", **({"matches": "y", "showticklabels": False} if col else {})
         )
-    shown = [wrap(str(name).replace("_", " "), 22) for name in order]  # MMLU's subjects are snake_case
+    shown = [wrap(str(name).replace("_", " "), LABEL_CHARS) for name in order]  # MMLU's subjects are snake_case
     layout["yaxis"].update(tickvals=order, ticktext=shown)
-    row_px = 38 if any("<br>" in label for label in shown) else 30
-    left = label_margin(shown)
-    return build(
-        data,
-        layout,
-        "Routing split per category",
-        height=120 + row_px * len(order),
-        left=left,
-        legend_rows=legend_rows(list(model_names), left),
-    )
+    row_px = max(30, 8 + 17 * max(label.count("<br>") + 1 for label in shown))
+    return build(data, layout, "Routing split per category", height=120 + row_px * len(order), left=label_margin(shown))

@@ -7,7 +7,9 @@ failures injected keeps its colour and is told apart by pattern, dash and marker
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Literal
 
 import plotly.graph_objects as go
 
@@ -70,7 +72,7 @@ def run_colour(strategy: str) -> str:
 
 @lru_cache(maxsize=1)
 def lab_template() -> go.layout.Template:
-    """The lab's one chart template: large type, white background, light grid, legend on top."""
+    """The lab's one chart template: large type, white background, light grid, title and legend top left."""
     axis = dict(
         showgrid=True,
         gridcolor="#E5E5E5",
@@ -85,21 +87,21 @@ def lab_template() -> go.layout.Template:
         layout=dict(
             font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
             title=dict(
-                font=dict(size=FONT_SIZE + 4),
+                font=dict(size=TITLE_SIZE),
                 x=0,
                 xanchor="left",
-                xref="paper",
+                xref="container",  # from the chart's left edge: the whole width, whatever the y labels take
                 yref="container",
                 y=1,
                 yanchor="top",
-                pad=dict(t=12),
+                pad=dict(t=TITLE_TOP_PX, l=EDGE_PX),
             ),
             paper_bgcolor="white",
             plot_bgcolor="white",
             colorway=list(OKABE_ITO.values()),
             xaxis=axis,
             yaxis=axis,
-            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=FONT_SIZE - 2)),
+            legend=dict(orientation="h", x=0, xanchor="left", xref="container", font=dict(size=LEGEND_SIZE)),
             margin=dict(l=10, r=10, t=70, b=10),
             hoverlabel=dict(font=dict(size=FONT_SIZE - 2)),
             bargap=0.25,
@@ -107,17 +109,163 @@ def lab_template() -> go.layout.Template:
     )
 
 
-def styled(
-    fig: go.Figure, title: str, height: int = 380, legend_rows: int = 1, left: int = 90, bottom: int = 70
-) -> go.Figure:
-    """Apply the template, a title and a height; fixed margins (room above for the title and `legend_rows` of legend,
-    `left` for the y tick labels and title, `bottom` for the x tick labels and title)."""
-    fig.update_layout(
+# --- fitting a chart to the narrowest width it is drawn at ---------------------------------------------------
+# Margins are fixed (no automargin: one layout pass per redraw), so the room for titles, legends and labels is
+# worked out here from the text: wrapped to fit, counted in lines, and reserved.
+
+TITLE_SIZE = FONT_SIZE + 4
+LEGEND_SIZE = FONT_SIZE - 2
+TICK_SIZE = FONT_SIZE - 2
+TITLE_TOP_PX = 12
+MULTILINE_TITLE_LIFT_PX = 14
+EDGE_PX = 8  # the title's and the legend's distance from the chart's left edge
+RIGHT_PX = 20
+TITLE_LINE_PX = 26
+AXIS_LINE_PX = 20
+LEGEND_ROW_PX = 24
+LEGEND_SYMBOL_PX = 40  # an entry's symbol and the gap before its text
+LEGEND_GAP_PX = 5
+CHAR_EM = 0.5  # a character's mean width in em, rounded up from Arial and Liberation Sans (0.44-0.47 measured)
+# the narrowest each kind of chart is drawn: one of two columns at 1280 x 720 with the sidebar open (402 px
+# measured), and a chart alone across the main area there (about 820 px)
+HALF_WIDTH_PX = 400
+FULL_WIDTH_PX = 800
+CHART_COLUMN_PX = HALF_WIDTH_PX
+
+# a legend goes above the plot or nowhere: plotly moves the x axis title up onto the tick labels when a
+# horizontal legend sits under the chart (measured), and inside the plot it covers curves and points
+Legend = Literal["top", "none"]
+
+
+def text_px(text: str, size: float) -> float:
+    """The width of a (possibly <br>-broken) text at `size` px, estimated from its longest line."""
+    plain = re.sub(r"<(?!br>)[^>]*>", "", str(text))  # <b>, </b>, <i>: no width of their own
+    return max((len(line) for line in plain.split("<br>")), default=0) * CHAR_EM * size
+
+
+def lines_of(text: str) -> int:
+    """How many lines a <br>-broken text takes."""
+    return str(text).count("<br>") + 1
+
+
+def wrap_to(text: str, width_px: float, size: float) -> str:
+    """A text broken into lines (plotly's <br>) that fit `width_px` at `size` px; a word longer stays whole."""
+    return wrap(text, max(6, int(width_px / (CHAR_EM * size))))
+
+
+def legend_names(data: list[dict]) -> list[str]:
+    """The names the legend lists: traces shown in it, one per legend group."""
+    names, groups = [], set()
+    for trace in data:
+        if trace.get("showlegend") is False or not trace.get("name"):
+            continue
+        group = trace.get("legendgroup")
+        if group is not None:
+            if group in groups:
+                continue
+            groups.add(group)
+        names.append(str(trace["name"]))
+    return names
+
+
+def legend_rows(names: list[str], width_px: float = HALF_WIDTH_PX) -> int:
+    """Rows a horizontal legend of these names takes across a chart `width_px` wide. Plotly puts it on one row when
+    it fits; otherwise every entry takes the widest entry's width, so as many fit a row as the widest allows."""
+    if not names:
+        return 0
+    room = width_px - 2 * EDGE_PX
+    items = [LEGEND_SYMBOL_PX + text_px(name, LEGEND_SIZE) for name in names]
+    if sum(items) + LEGEND_GAP_PX * (len(items) - 1) <= room:
+        return 1
+    per_row = max(1, int((room + LEGEND_GAP_PX) // (max(items) + LEGEND_GAP_PX)))
+    return -(-len(items) // per_row)
+
+
+def _fit_axis_titles(layout: dict, plot_w: float, plot_h: float) -> tuple[int, int]:
+    """Wrap every axis title to its axis's length; returns the extra lines (below the x axes, left of the y axes)."""
+    extra_x = extra_y = 0
+    for name, axis in layout.items():
+        if not (name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict)):
+            continue
+        title = axis.get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+        if not text:
+            continue
+        lo, hi = axis.get("domain", (0, 1))
+        length = (plot_w if name.startswith("x") else plot_h) * (hi - lo)
+        fitted = wrap_to(text, length - 8, FONT_SIZE)
+        axis["title"] = {**(title if isinstance(title, dict) else {}), "text": fitted}
+        if name.startswith("x"):
+            extra_x = max(extra_x, lines_of(fitted) - 1)
+        else:
+            extra_y = max(extra_y, lines_of(fitted) - 1)
+    return extra_x, extra_y
+
+
+def fit(
+    data: list[dict],
+    layout: dict,
+    title: str,
+    height: int,
+    left: int,
+    bottom: int,
+    width: int,
+    legend: Legend,
+    legend_rows_at_least: int = 0,
+    headroom: int = 0,
+) -> dict:
+    """The layout with the title, axis titles and legend fitted to a chart `width` px wide: each wrapped, the margins
+    and the height grown by the lines they take, the legend placed under the title. `headroom`
+    is room kept above the plot for subplot titles."""
+    out = {**layout}
+    fitted_title = wrap_to(title, width - 2 * EDGE_PX, TITLE_SIZE)
+    title_px = TITLE_TOP_PX + TITLE_LINE_PX * lines_of(fitted_title)
+    rows = max(legend_rows(legend_names(data), width), legend_rows_at_least) if legend != "none" else 0
+    legend_px = LEGEND_ROW_PX * rows + (8 if rows else 0)
+    base_h = height - 48  # the plot and its x axis (height used to include one title line and its padding)
+    extra_x, extra_y = _fit_axis_titles(out, width - left - RIGHT_PX, base_h - bottom)
+    bottom_px = bottom + AXIS_LINE_PX * extra_x
+    top_px = title_px + 10 + (legend_px if legend == "top" else 0) + headroom
+    total = top_px + base_h + AXIS_LINE_PX * extra_x
+    out.update(
         template=lab_template(),
-        title=dict(text=title),
-        height=height + 26 * legend_rows,
-        margin=dict(t=48 + 26 * legend_rows, l=left, b=bottom, r=20),
+        # plotly lifts a title of two or more lines 14 px above where its top anchor puts one line (measured)
+        title={
+            **out.get("title", {}),
+            "text": fitted_title,
+            "pad": {"t": TITLE_TOP_PX + (MULTILINE_TITLE_LIFT_PX if lines_of(fitted_title) > 1 else 0), "l": EDGE_PX},
+        },
+        height=total,
+        margin={"t": top_px, "l": left + AXIS_LINE_PX * extra_y, "b": bottom_px, "r": RIGHT_PX},
     )
+    if legend == "none":
+        out["showlegend"] = False
+    elif legend == "top":
+        out["legend"] = {
+            "yref": "container",
+            "y": 1 - (title_px + 4) / total,
+            "yanchor": "top",
+            **layout.get("legend", {}),
+        }
+    return out
+
+
+def styled(
+    fig: go.Figure,
+    title: str,
+    height: int = 380,
+    legend_rows: int = 0,
+    left: int = 90,
+    bottom: int = 70,
+    width: int = HALF_WIDTH_PX,
+    legend: Legend = "top",
+    headroom: int = 0,
+) -> go.Figure:
+    """Apply the template and a title, fitted to a chart `width` px wide (see `fit`); `height` is the chart's height
+    with a one-line title and no legend, `left` and `bottom` the room for the y and x tick labels and titles."""
+    layout = fig.layout.to_plotly_json()
+    data = [trace.to_plotly_json() for trace in fig.data]
+    fig.update_layout(fit(data, layout, title, height, left, bottom, width, legend, legend_rows, headroom))
     return fig
 
 
@@ -126,51 +274,27 @@ def build(
     layout: dict,
     title: str,
     height: int = 380,
-    legend_rows: int = 1,
+    legend_rows: int = 0,
     left: int = 90,
     bottom: int = 70,
+    width: int = HALF_WIDTH_PX,
+    legend: Legend = "top",
 ) -> go.Figure:
     """A figure from plain trace and layout dicts, styled like `styled`. Not validated on construction (plotly's
     property validation cost ~6 ms a figure, on every slider move); tests/lab/figures/test_style.py validates
     every builder's output in full instead."""
-    full = {
-        **layout,
-        "template": lab_template(),
-        "title": {"text": title},
-        "height": height + 26 * legend_rows,
-        "margin": {"t": 48 + 26 * legend_rows, "l": left, "b": bottom, "r": 20},
-    }
-    if legend_rows and "y" not in layout.get("legend", {}):
-        full["legend"] = {**layout.get("legend", {}), "y": legend_y(height - 48 - bottom)}
+    full = fit(data, layout, title, height, left, bottom, width, legend, legend_rows)
     return go.Figure({"data": data, "layout": full}, _validate=False)
 
 
-def legend_y(plot_px: int) -> float:
-    """The legend's y (in plot heights) that sits it 8 px above a plot `plot_px` tall, whatever its height
-    (the template's 1.02 is 43 px above a 2,000-px plot, over the title)."""
-    return 1 + 8 / max(plot_px, 1)
+def label_margin(labels: list[str], size: float = TICK_SIZE) -> int:
+    """Left margin (px) for horizontal-bar category labels (<br>-broken lines), with room for the ticks."""
+    return 24 + int(max((text_px(label, size) for label in labels), default=2 * size))
 
 
-def label_margin(labels: list[str]) -> int:
-    """Left margin (px) for horizontal-bar category labels of these lengths (one line of up to 22 characters each)."""
-    longest = max((min(len(part), 22) for label in labels for part in str(label).split("<br>")), default=4)
-    return 24 + int(longest * FONT_SIZE * 0.52)
-
-
-CHART_COLUMN_PX = 560  # a chart in one of two columns of a 1600-px-wide window with the sidebar open
-
-
-def legend_rows(names: list[str], left: int) -> int:
-    """Rows a horizontal legend of these names takes above a plot whose y labels take `left` px (an estimate
-    for a chart in one of two columns; plotly wraps the legend, the fixed top margin must leave room)."""
-    room = CHART_COLUMN_PX - left - 20
-    rows, used = 1, 0.0
-    for name in names:
-        item = 40 + 0.5 * (FONT_SIZE - 2) * len(name)  # symbol, gap and text
-        if used and used + item > room:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+def money_tick_px(max_usd: float, size: float = TICK_SIZE) -> float:
+    """The width of the widest tick label of a whole-dollar axis up to `max_usd` ("$1,500,000")."""
+    return text_px(f"${max(max_usd, 1):,.0f}", size)
 
 
 def wrap(label: str, width: int = 18) -> str:
@@ -182,3 +306,11 @@ def wrap(label: str, width: int = 18) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
+
+
+def subplot_titles(titles: list[str], width: int, spacing: float, left: int = 90) -> tuple[list[str], int]:
+    """Subplot titles wrapped to their panel's width in a chart `width` px wide, and the headroom they need."""
+    panels = len(titles)
+    panel_px = (width - left - RIGHT_PX) * (1 - spacing * (panels - 1)) / max(panels, 1)
+    wrapped = [wrap_to(title, panel_px - 4, FONT_SIZE - 2) for title in titles]
+    return wrapped, AXIS_LINE_PX * max((lines_of(t) for t in wrapped), default=1) + 4

@@ -1,4 +1,5 @@
-"""`routing-lab import FORMAT PATH`: check a recorded-outcome source and write a scenario that replays it.
+"""`routing-lab import FORMAT PATH`: check a recorded-outcome source and write a scenario that replays it;
+and `read_log`, the same file formats read from bytes (the Data page's uploads), detected or chosen.
 
 For a public set PATH is the data directory (holding routellm/ or routerarena/) and the scenario is
 the built-in one; for a file (routerbench, outcomes) the scenario names the file and prices each
@@ -10,17 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 import yaml
 
-from lab.core.errors import LabError
+from lab.core.errors import DataError, LabError
+from lab.core.models import ModelSpec
 from lab.core.pricing import closest_model_keys, litellm_version, token_prices_usd
 from lab.core.queryset import QuerySet
 from lab.core.scenario import ReplayFormat, Scenario, builtin_scenarios, load_scenario, parse_scenario
-from lab.sources.outcomes import DEFAULT_OUTPUT_TOKENS, OutcomeTable, mean_cost_order, to_queryset
+from lab.sources.outcome_files import read_table
+from lab.sources.outcomes import (
+    DEFAULT_OUTPUT_TOKENS,
+    MAX_OUTCOME_LOG_BYTES,
+    OutcomeTable,
+    mean_cost_order,
+    parse_outcome_table,
+    to_queryset,
+)
 from lab.sources.replay import FILE_FORMATS, PUBLIC_SETS, load_table
+from lab.sources.replay.routerbench import quality_columns, routerbench_table
 
 IMPORT_FORMATS = (*PUBLIC_SETS, *FILE_FORMATS)
 
@@ -74,7 +85,8 @@ def _model_entry(name: str, queries: QuerySet, j: int) -> dict:
     }
 
 
-def _file_scenario(fmt: str, file: Path, table: OutcomeTable) -> tuple[QuerySet, dict]:
+def _file_queries(table: OutcomeTable) -> tuple[QuerySet, dict[str, float]]:
+    """A file's queries, cheapest model first, and the assumed answer length of each model that records none."""
     names = mean_cost_order(table)
     recorded_lengths = ~np.isnan(table.output_tokens[:, [table.model_names.index(n) for n in names]]).all(axis=0)
     if table.answers is not None:
@@ -84,6 +96,12 @@ def _file_scenario(fmt: str, file: Path, table: OutcomeTable) -> tuple[QuerySet,
         recorded_lengths |= answered
     typical = {name: DEFAULT_OUTPUT_TOKENS for name, known in zip(names, recorded_lengths) if not known}
     queries = to_queryset(table, names, typical_output_tokens=typical, default_output_tokens=DEFAULT_OUTPUT_TOKENS)
+    return queries, typical
+
+
+def _file_scenario(fmt: str, file: Path, table: OutcomeTable) -> tuple[QuerySet, dict]:
+    queries, typical = _file_queries(table)
+    names = queries.model_names
     source: dict[str, object] = {"kind": "replay", "format": fmt, "path": str(file), "source_models": list(names)}
     if typical:
         source["typical_output_tokens"] = typical
@@ -129,3 +147,68 @@ def import_source(fmt: str, path: str | Path) -> Imported:
     imported = Imported(queries=queries, scenario=scenario, yaml_text="")
     comments = "".join(f"# {line}\n" for line in imported.summary())
     return Imported(queries=queries, scenario=scenario, yaml_text=header + comments + text)
+
+
+# --- a log handed over as bytes (the Data page's upload): any file format the import command reads -------
+
+FORMAT_TITLES: dict[str, str] = {
+    "outcomes": "the lab's outcome format",
+    "routerbench": "the RouterBench wide format",
+}
+UploadFormat = Literal["auto", "outcomes", "routerbench"]
+
+
+@dataclass(frozen=True)
+class UploadedLog:
+    """A log read from bytes: its queries (cheapest model first), the format used and how it was chosen, and a
+    price per model to start from (litellm's, else derived from the recorded cost, else an assumption said so)."""
+
+    queries: QuerySet
+    format: str
+    how: str
+    models: tuple[ModelSpec, ...]
+
+    @property
+    def format_title(self) -> str:
+        """The format's name for people."""
+        return FORMAT_TITLES[self.format]
+
+
+def detect_format(columns: list[str], filename: str) -> tuple[str, str]:
+    """The file format a table's columns are in, and why; a DataError naming what each format needs otherwise."""
+    if any(str(c).startswith("quality:") for c in columns):
+        return "outcomes", "it has quality:<model> columns"
+    if "prompt" in columns and len(quality_columns(columns)) >= 2:
+        return "routerbench", "it has a prompt column and one quality column per model"
+    found = ", ".join(str(c) for c in columns[:8]) + (" ..." if len(columns) > 8 else "")
+    raise DataError(
+        f"is in no format the lab reads (columns found: {found or 'none'})",
+        file=filename,
+        fix="the outcome format needs text and quality:<model> columns; the RouterBench wide format needs prompt "
+        "and one column per model named after it",
+    )
+
+
+def read_log(data: bytes, filename: str, fmt: UploadFormat = "auto") -> UploadedLog:
+    """Read an uploaded log (.csv, .jsonl, .parquet) in `fmt`, or in the format its columns show ("auto")."""
+    if fmt != "auto" and fmt not in FILE_FORMATS:
+        raise LabError(f"unknown format '{fmt}'; known: auto, {', '.join(FILE_FORMATS)}")
+    if len(data) > MAX_OUTCOME_LOG_BYTES:
+        raise DataError(
+            f"is {len(data) / 1e6:,.0f} MB, above the limit of {MAX_OUTCOME_LOG_BYTES / 1e6:,.0f} MB",
+            file=filename,
+            fix="split the log or keep a sample of it",
+        )
+    frame = read_table(data, filename)
+    if fmt == "auto":
+        used, why = detect_format([str(c) for c in frame.columns], filename)
+        how = f"detected: {why}"
+    else:
+        used, how = fmt, "chosen"
+    if used == "outcomes":
+        table = parse_outcome_table(frame, filename)
+        queries = to_queryset(table, table.model_names, default_output_tokens=DEFAULT_OUTPUT_TOKENS)
+    else:
+        queries, _ = _file_queries(routerbench_table(frame, filename))
+    models = tuple(ModelSpec(**_model_entry(name, queries, j)) for j, name in enumerate(queries.model_names))
+    return UploadedLog(queries=queries, format=used, how=how, models=models)

@@ -10,6 +10,7 @@ replay are chosen.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from lab.core.errors import DataError
 from lab.sources.outcome_files import read_table
@@ -21,9 +22,18 @@ COST, RESPONSE = "|total_cost", "|model_response"
 
 def parse_routerbench(data: bytes, filename: str) -> OutcomeTable:
     """An OutcomeTable from a RouterBench-format file (.csv, .jsonl or .parquet)."""
-    frame = read_table(data, filename)
+    return routerbench_table(read_table(data, filename), filename)
+
+
+def quality_columns(columns: list[str]) -> tuple[str, ...]:
+    """The columns a RouterBench-format table holds model qualities in (named after the model)."""
+    return tuple(c for c in columns if "|" not in c and c not in IGNORED and not str(c).startswith("Unnamed:"))
+
+
+def routerbench_table(frame: pd.DataFrame, filename: str) -> OutcomeTable:
+    """An OutcomeTable from a table already read in the RouterBench wide format."""
     require_columns(frame, ["prompt"], filename)
-    models = tuple(c for c in frame.columns if "|" not in c and c not in IGNORED and not c.startswith("Unnamed:"))
+    models = quality_columns(list(frame.columns))
     for column in frame.columns:
         if column.endswith((COST, RESPONSE)) and column.rsplit("|", 1)[0] not in models:
             raise DataError(

@@ -132,3 +132,31 @@ def test_latency_quantiles_match_numpys_inverted_cdf_quantile_on_a_million_value
     for p, (value, low, high) in q.items():
         assert value == ordered[int(round(len(values) * p - 0.5))]
         assert low < value < high
+
+
+def _singles(quality_means, costs):
+    """SingleModels of a hand-made set whose always-<model> points are (costs[j], quality_means[j])."""
+    import numpy as np
+
+    from lab.core.calls import CallTable
+    from lab.core.metrics import single_models
+    from tests.lab.factories import make_queryset
+
+    n = 1000
+    quality = np.column_stack([(np.arange(n) < q * n).astype(float) for q in quality_means])
+    queries = make_queryset(quality)
+    cost = np.tile(np.asarray(costs, dtype=float), (n, 1))
+    calls = CallTable(cost_usd=cost, latency_ms=np.ones_like(cost), recorded_cost=False)
+    return single_models(queries, calls, tuple(f"m{j}" for j in range(len(costs))))
+
+
+def test_the_best_single_model_is_the_one_highest_above_the_random_line():
+    # a middle model nearly as good as the strongest at a fifth of its price is the one to beat
+    assert _singles([0.46, 0.70, 0.90], [0.13, 0.70, 3.9]).best_name == "m1"
+    # a middle model below the line between the ends is not
+    assert _singles([0.46, 0.50, 0.90], [0.13, 2.0, 3.9]).best_name == "m2"
+    # two models: the one answering better; the cheaper where the costlier answers worse
+    assert _singles([0.75, 0.94], [0.15, 2.7]).best_name == "m1"
+    assert _singles([0.69, 0.52], [0.1, 0.4]).best_name == "m0"
+    four = _singles([0.40, 0.60, 0.85, 0.88], [0.1, 0.3, 1.0, 4.0])
+    assert four.best_name == "m2" and four.above_random[0] == four.above_random[-1] == 0

@@ -127,3 +127,35 @@ def test_wrong_number_of_prices_is_an_error(cascade_run):
             summary.savings,
             summary.savings_ci,
         )
+
+
+def test_each_cost_carries_its_own_interval_every_month_and_over_twelve(cascade_run):
+    from lab.present.projection import run_projection
+
+    exp, result, summary = cascade_run
+    p = run_projection(exp, result, summary, _inputs(exp, growth_per_month=0.05))
+    for month in (1, 7):
+        row = p.table.iloc[month - 1]
+        low, high = p.routed_range_usd(month)
+        assert low < row["routed_usd"] < high
+        s_low, s_high = p.strongest_range_usd(month)
+        assert s_low < row["strongest_usd"] < s_high  # always-strongest's cost per query is an estimate too
+    # at the scenario's prices and traffic the routed interval is the run's own bootstrap interval
+    assert p.routed_range_usd(1) == pytest.approx(summary.monthly_cost_ci, rel=1e-9)
+    assert p.annual_routed_range_usd == pytest.approx(
+        (p.table["routed_low_usd"].iloc[:12].sum(), p.table["routed_high_usd"].iloc[:12].sum())
+    )
+    assert p.annual_strongest_range_usd[0] < p.annual_strongest_usd < p.annual_strongest_range_usd[1]
+
+
+def test_a_failure_that_moves_a_price_moves_the_user_s_price_with_it(cascade_run):
+    from lab.core.experiment import signals_for
+    from lab.failures.injection import inject
+    from lab.present.projection import prices_in
+
+    exp, _, _ = cascade_run
+    world = inject(exp, signals_for(exp, "cascade"), {"strong-price-change": 1.0})
+    edited = _inputs(exp, prices=[(1e-7, 2e-7), (1e-5, 3e-5)])
+    moved = prices_in(edited, exp.models, world.experiment.models).prices
+    assert moved[0] == pytest.approx((1e-7, 2e-7))
+    assert moved[1] == pytest.approx((3e-5, 9e-5))  # tripled, as the failure triples the list price

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lab.present.urlstate import LabConfig, from_query_params, to_query_params
+from lab.present.urlstate import LabConfig, from_query_params, to_query_params, url_params
 
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=20)
 unit = st.floats(min_value=0, max_value=1, allow_nan=False)
@@ -85,3 +85,26 @@ def test_unknown_parameters_pass_through_silently():
 def test_a_plain_string_value_is_read_like_a_list():
     config, _ = from_query_params({"t": "0.2,0.7", "scenario": "mixed-production"})
     assert config.thresholds == (0.2, 0.7) and config.scenario == "mixed-production"
+
+
+def test_a_calibration_target_per_tier_round_trips_and_must_add_up():
+    config = LabConfig(strategy="classifier", target_tiers=(0.5, 0.3, 0.2))
+    params = to_query_params(config)
+    assert params["tiers"] == "0.5,0.3,0.2"
+    assert from_query_params(_as_lists(params))[0].target_tiers == (0.5, 0.3, 0.2)
+    kept, problems = from_query_params({"tiers": ["0.5,0.3,0.3"], "strategy": ["length"]})
+    assert kept.target_tiers is None and kept.strategy == "length"
+    assert len(problems) == 1 and "adding up to 1" in problems[0]
+
+
+def test_the_gallery_and_the_browsed_scenario_round_trip():
+    config = LabConfig(gallery_failure="noisy-judge", gallery_severity=0.35, browse="mixed-production")
+    back, problems = from_query_params(_as_lists(to_query_params(config)))
+    assert problems == [] and back == config
+
+
+def test_url_params_write_the_configuration_and_keep_other_tools_parameters():
+    config = LabConfig(strategy="length", thresholds=(0.4,))
+    current = {"embed": ["true"], "strategy": ["cascade"], "t": ["0.1"], "mis": ["under"]}
+    assert url_params(config, current) == {"strategy": ["length"], "t": ["0.4"], "embed": ["true"]}
+    assert url_params(LabConfig(), {}) == {}

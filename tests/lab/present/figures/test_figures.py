@@ -102,9 +102,12 @@ def test_estimates_draw_asymmetric_95_percent_whiskers_and_money_as_dollars():
         money=True,
     )
     bar = fig.data[0]
-    assert list(bar.error_y.array) == [3.0, 1.0] and list(bar.error_y.arrayminus) == [2.0, 1.0]
+    assert bar.orientation == "h" and list(bar.x) == [10.0, 40.0]
+    assert list(bar.error_x.array) == [3.0, 1.0] and list(bar.error_x.arrayminus) == [2.0, 1.0]
     assert list(bar.text) == ["$10.00", "$40.00"]
-    assert fig.layout.yaxis.tickprefix == "$"
+    # each value is written under its label, so values and long labels never share the bars' room
+    assert [label.split("<br>")[-1] for label in bar.y] == ["<b>$10.00</b>", "<b>$40.00</b>"]
+    assert fig.layout.xaxis.tickprefix == "$"
     assert list(bar.marker.pattern.shape) == ["", "/"]
 
 
@@ -184,3 +187,22 @@ def test_money_and_label_formatting():
     assert usd(12.345) == "$12.35" and usd(-3.5) == "-$3.50" and usd(0.000123) == "$0.000123"
     assert usd(float("nan")) == "n/a"
     assert wrap("cascade @ 0.50 (with failures)", 12) == "cascade @<br>0.50 (with<br>failures)"
+
+
+def test_the_best_single_model_is_a_baseline_point_on_the_frontier(three_model_experiment):
+    from lab.core.experiment import run, signals_for
+    from lab.present.figures.frontier import best_single_label
+
+    exp = three_model_experiment
+    oracle = run(exp, signals_for(exp, "oracle"), (0.5, 0.5))[1]
+    singles = exp.singles
+    fig = frontier_figure([], Anchors.of(exp.baselines, oracle, singles), [])
+    by_name = {t.name: t for t in fig.data}
+    best = by_name[best_single_label(singles)]
+    assert best.name == "best single model: always-gpt-5-mini"
+    assert best.x[0] == pytest.approx(singles.cost_per_query_usd[1] * PER_1K)
+    assert best.y[0] == pytest.approx(singles.quality[1])
+    alone = by_name["always-<model>, each model alone"]
+    assert list(alone.customdata) == ["always-cheapest", "always-gpt-5-mini", "always-strongest"]
+    assert list(alone.text) == ["always-cheapest", "", "always-strongest"]  # the ring names the best single model
+    assert list(alone.y) == pytest.approx(list(singles.quality))

@@ -84,17 +84,55 @@ def test_duration_is_milliseconds_below_a_second_and_seconds_above():
     assert duration(float("nan")) == "n/a"
 
 
-def test_a_legend_that_wraps_gets_the_rows_it_needs_and_sits_just_above_any_plot():
-    from lab.present.figures.style import legend_rows, legend_y
+def test_a_legend_that_wraps_gets_the_rows_it_needs_across_the_chart_s_width():
+    from lab.present.figures.style import legend_rows
 
-    assert legend_rows(["gpt-4o-mini", "gpt-4o"], left=120) == 1
-    assert legend_rows(["Mixtral-8x7B-Instruct", "GPT-4 Turbo (1106)"], left=220) == 2
-    assert (
-        legend_rows(["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"], left=220)
-        == 3
+    assert legend_rows(["gpt-4o-mini", "gpt-4o"]) == 1
+    assert legend_rows(["gpt-4o-mini", "gpt-4o"], width_px=100) == 2
+    long = ["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"]
+    assert legend_rows(long, width_px=400) == 3 and legend_rows(long, width_px=800) == 1
+    assert legend_rows([]) == 0
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+
+
+@given(
+    title=st.lists(words, min_size=1, max_size=14).map(" ".join),
+    names=st.lists(st.lists(words, min_size=1, max_size=4).map(" ".join), max_size=8),
+    x_title=st.lists(words, min_size=1, max_size=12).map(" ".join),
+    width=st.integers(300, 1200),
+)
+def test_a_fitted_chart_keeps_its_title_legend_and_axis_title_inside_their_room(title, names, x_title, width):
+    from lab.present.figures.style import (
+        CHAR_EM,
+        EDGE_PX,
+        LEGEND_ROW_PX,
+        TITLE_SIZE,
+        fit,
+        legend_rows,
+        lines_of,
+        text_px,
     )
-    for plot_px in (200, 2_000):
-        assert (legend_y(plot_px) - 1) * plot_px == pytest.approx(8)  # 8 px above the plot, tall or short
+
+    data = [{"type": "scatter", "x": [0], "y": [0], "name": name} for name in names]
+    layout = fit(data, {"xaxis": {"title": {"text": x_title}}}, title, 380, 90, 70, width, "top")
+    # the title: every line fits the width unless it is one word too long to break
+    for line in layout["title"]["text"].split("<br>"):
+        assert text_px(line, TITLE_SIZE) <= width - 2 * EDGE_PX or " " not in line
+    assert layout["title"]["text"].replace("<br>", " ") == title
+    title_bottom = 12 + 26 * lines_of(layout["title"]["text"])
+    top, total = layout["margin"]["t"], layout["height"]
+    assert top >= title_bottom
+    if names:
+        legend_top = (1 - layout["legend"]["y"]) * total
+        assert legend_top >= title_bottom  # under the title
+        assert legend_top + LEGEND_ROW_PX * legend_rows(names, width) <= top  # above the plot
+    # the x axis title fits the plot's width, and the bottom margin grew by the lines it took
+    fitted = layout["xaxis"]["title"]["text"]
+    plot_px = width - layout["margin"]["l"] - layout["margin"]["r"]
+    assert all(len(line) * CHAR_EM * 16 <= plot_px or " " not in line for line in fitted.split("<br>"))
+    assert layout["margin"]["b"] == 70 + 20 * (lines_of(fitted) - 1)
 
 
 def test_signed_always_shows_the_sign_of_a_change():

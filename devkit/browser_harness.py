@@ -1,4 +1,4 @@
-"""Drive the real app: start `streamlit run server.py` (what `uv run routing-lab` starts) on a free port, open Debian's chromium via Playwright.
+"""Drive the real app: start it as the README does (`routing-lab app`) on a free port, open Debian's chromium via Playwright.
 
 Shared by the browser tests and benchmarks/bench_app_browser.py. Chromium flags follow FIELD-NOTES.md.
 """
@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -54,29 +54,26 @@ def streamlit_server(
     script: Path | None = None,
     base_url_path: str = "",
 ) -> Iterator[tuple[str, float]]:
-    """A running `streamlit run server.py` (or `script`): yields (base URL, seconds from launch to healthy); stops it after."""
+    """A running `routing-lab app` (or `streamlit run script`): yields (base URL, seconds from launch to healthy); stops it after."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script or REPO / "server.py"),
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        "--server.baseUrlPath",
-        base_url_path,
-    ]
+    if base_url_path:
+        env["STREAMLIT_SERVER_BASE_URL_PATH"] = base_url_path
+    if script is None:  # the app exactly as the README starts it: `routing-lab app`, with the app's own settings
+        cmd = [str(Path(sys.executable).with_name("routing-lab")), "app", "--headless", "--port", str(port)]
+    else:  # another script (Streamlit's floor, a plain app.py) as `streamlit run` starts it
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ]
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
