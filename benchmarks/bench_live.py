@@ -33,12 +33,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+from devkit.openai_server import FAULTS, LoopbackOpenAI
 from lab.live.client import _litellm
 from lab.live.models import resolve_model
 from lab.live.plan import LivePlan, LiveSettings
 from lab.live.queries import LiveQuery
 from lab.live.runner import run_live
-from tests.lab.live.openai_server import FAULTS, LoopbackOpenAI
 
 PRICES = {"cheap": (1e-6, 2e-6), "strong": (5e-6, 15e-6)}
 N_QUERIES = 1_000
@@ -54,7 +54,7 @@ class _ServerProcess:
     def __init__(self, latency_ms: float) -> None:
         prices = [f"--price={k}={p_in}/{p_out}" for k, (p_in, p_out) in PRICES.items()]
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.lab.live.openai_server", f"--latency-ms={latency_ms}", *prices],
+            [sys.executable, "-m", "devkit.openai_server", f"--latency-ms={latency_ms}", *prices],
             stdout=subprocess.PIPE,
             text=True,
             cwd=Path(__file__).resolve().parent.parent,

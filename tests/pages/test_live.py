@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from devkit.openai_server import LoopbackOpenAI
 from tests.lab.live.conftest import PRICES
-from tests.lab.live.openai_server import LoopbackOpenAI
-from tests.pages.conftest import open_app
+from tests.pages.conftest import assert_clean, open_app, widget
 
 CANARY = "sk-canary-page-5e8d1f3a9b7c"
 LIVE_PAGE = "../../pages/live.py"
@@ -115,3 +115,23 @@ def test_bad_input_on_the_page_is_one_message_and_nothing_is_sent(server):
     assert len(at.error) == 1 and "budget" in at.error[0].value
     assert server.log.requests == []
     assert not at.exception
+
+
+def test_a_live_log_uploaded_on_the_data_page_replays_with_its_recorded_signals(server, tmp_path):
+    from lab.live.runner import run_live
+    from tests.lab.live.conftest import arithmetic_queries, make_plan
+
+    log = tmp_path / "run.jsonl"
+    summary = run_live(make_plan(server), arithmetic_queries(8), log)
+    assert summary.rows_in_log == 8
+    at = open_app(page="data")
+    at.get("file_uploader")[0].upload("run.jsonl", log.read_bytes(), "application/jsonl").run()
+    assert_clean(at)
+    assert at.success and "8 queries, 2 models" in at.success[0].value
+    widget(at.button, "Use this log as the scenario").click().run()
+    assert_clean(at)
+    assert at.session_state["lab_config"].scenario == "upload:run.jsonl"
+    assert at.session_state["lab_uploads"]["run.jsonl"]["queries"].recorded is not None
+    assert at.session_state["lab_config"].strategy == "cascade"  # the Lab opens on the cascade, with its own signal
+    assert not any("Simulated signal" in str(box.value) for box in at.info)
+    assert any("confidences recorded in a live run" in str(c.value) for c in at.caption)

@@ -6,10 +6,10 @@ import os
 
 import pytest
 
+from devkit.openai_server import LoopbackOpenAI
 from lab.live.models import resolve_model
 from lab.live.plan import LivePlan, LiveSettings
 from lab.live.queries import LiveQuery
-from tests.lab.live.openai_server import LoopbackOpenAI
 
 PRICES = {"cheap": (1e-6, 2e-6), "strong": (5e-6, 15e-6), "judge": (2e-6, 8e-6)}
 

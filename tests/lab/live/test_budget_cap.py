@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from devkit.openai_server import FAULTS, LoopbackOpenAI, default_responder
 from lab.live.queries import LiveQuery
 from lab.live.runner import run_live
 from tests.lab.live.conftest import PRICES, make_plan
-from tests.lab.live.openai_server import FAULTS, LoopbackOpenAI, default_responder
 
 
 def _long_answers(model: str, messages: list[dict]) -> str:

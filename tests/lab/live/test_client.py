@@ -5,12 +5,12 @@ import asyncio
 import numpy as np
 import pytest
 
+from devkit.openai_server import default_responder
 from lab.live.budget import Budget
 from lab.live.client import BudgetRefused, CallContext, CallSpec, EndpointFailure, send
 from lab.live.credentials import Credentials
 from lab.live.estimate import message_tokens, worst_case_usd
 from tests.lab.live.conftest import make_plan
-from tests.lab.live.openai_server import default_responder
 
 
 def _call(server, plan, budget=None, messages=None, model_index=0, logprobs=True, role="answer"):

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +153,43 @@ def test_queries_without_references_need_a_judge(loopback, tmp_path, capsys):
     ]
     argv += [*_prices(), "--budget-usd", "1", "-o", str(tmp_path / "x.jsonl"), "--no-progress"]
     assert "--judge" in _one_line_error(capsys, argv)
+
+
+def test_ctrl_c_keeps_every_finished_row_and_a_rerun_continues_without_paying_twice(loopback, tmp_path):
+    """A real SIGINT to `routing-lab live run` in its own process: exit 130, no traceback, the rows and calls kept."""
+    server = loopback(latency_ms=150)
+    log = tmp_path / "run.jsonl"
+    argv = _argv(server, tmp_path, "run", "--budget-usd", "1", "-o", str(log), "--concurrency", "1", n=40)
+    repo = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lab.cli", *argv], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while len(_row_dicts(log)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = (stream.decode() for stream in proc.communicate(timeout=60))
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Traceback" not in out
+    assert "cancelled: every finished call is kept" in out
+    finished = {row["text"] for row in _row_dicts(log)}
+    assert 2 <= len(finished) < 40
+    before = _answer_calls(server)
+    server.latency_ms = 5
+    assert main(argv) == 0  # the same command continues the log
+    assert len(_row_dicts(log)) == 40
+    after = _answer_calls(server)
+    assert all(after[text] == before[text] == 2 for text in finished)  # no finished query was paid for twice
+
+
+def _answer_calls(server) -> Counter:
+    """Answer calls the server received, per question (the answer call asks for log-probabilities)."""
+    return Counter(r["body"]["messages"][-1]["content"] for r in server.log.requests if r["body"].get("logprobs"))
+
+
+def _row_dicts(log: Path) -> list[dict]:
+    if not log.exists():
+        return []
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip().endswith("}")]
+    return [row for row in rows if "routing_lab_run" not in row]

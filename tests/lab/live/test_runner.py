@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from devkit.openai_server import default_responder
 from lab.core.experiment import build_experiment, signals_for
 from lab.core.scenario import parse_scenario
 from lab.live.log import journal_path
@@ -16,7 +17,6 @@ from lab.live.replies import ROUTER_FALLBACK_RATING
 from lab.live.runner import LiveRunner, run_live
 from lab.sources.outcomes import parse_outcome_log
 from tests.lab.live.conftest import arithmetic_queries, make_plan
-from tests.lab.live.openai_server import default_responder
 
 
 def _rows(path):
@@ -46,8 +46,8 @@ def _call_key(request):
     return (f"q{i}", "answer", model, None)
 
 
-def _replay(path):
-    queries = parse_outcome_log(path.read_bytes(), path.name)
+def _replay(path, queries=None):
+    queries = queries if queries is not None else parse_outcome_log(path.read_bytes(), path.name)
     scenario = parse_scenario(
         "name: live\nseed: 0\nmodels:\n"
         + "".join(
@@ -237,3 +237,22 @@ def test_the_runner_can_be_stopped_from_another_thread(loopback, tmp_path):
     threading.Timer(0.5, runner.stop).start()
     summary = asyncio.run(runner.run())
     assert summary.stop_reason == "stopped" and summary.rows_written < 30
+
+
+def test_a_live_log_reads_as_an_upload_with_its_recorded_signals(loopback, tmp_path):
+    """The Data page's reader (every import format, detected) keeps a live log's router ratings and confidences."""
+    from lab.sources.replay.importer import read_log
+
+    server = loopback()
+    log = tmp_path / "run.jsonl"
+    run_live(make_plan(server), arithmetic_queries(8), log)
+    uploaded = read_log(log.read_bytes(), log.name)
+    assert uploaded.format == "outcomes" and uploaded.queries.n_queries == 8
+    recorded = uploaded.queries.recorded
+    assert recorded is not None and recorded.router_rating is not None
+    rows, _ = _rows(log)
+    assert recorded.router_rating.tolist() == [float(r["router_rating"]) for r in rows]
+    _, experiment = _replay(log, uploaded.queries)
+    for strategy in ("llm-router", "cascade"):
+        signals = signals_for(experiment, strategy)
+        assert not signals.simulated and "live run" in signals.description, strategy
