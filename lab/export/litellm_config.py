@@ -107,13 +107,13 @@ NOT_EXPORTABLE = MappingProxyType(
         "random": "random is the baseline every router must beat, not a router to deploy",
         "cascade": (
             "the cascade cannot be exported yet: it needs model calls at routing time (the cheapest model's answer "
-            "and a confidence scorer's verdict), which LiteLLM's Router does not make, and in this lab its scorer is "
-            "simulated from the outcomes; the live mode will run it with real calls"
+            "and a confidence scorer's verdict), which LiteLLM's Router does not make; `routing-lab live run` measures "
+            "it with real calls (docs/live.md)"
         ),
         "llm-router": (
             "the LLM router cannot be exported yet: it needs a model call at routing time (the router model's "
-            "rating), and in this lab that rating is simulated from the outcomes; the live mode will run it with "
-            "real calls"
+            "rating), which LiteLLM's Router does not make; `routing-lab live run` measures it with real calls "
+            "(docs/live.md)"
         ),
     }
 )

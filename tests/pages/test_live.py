@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import app_test
 
 from devkit.openai_server import LoopbackOpenAI
 from tests.lab.live.conftest import PRICES
@@ -45,7 +48,20 @@ def _page_text(at) -> str:
     return "\n".join(str(e.value) for kind in ("markdown", "caption", "error", "info", "success") for e in at.get(kind))
 
 
-def test_a_live_run_from_the_page_opens_in_the_lab_and_the_key_goes_nowhere_else(server):
+class _KeptMedia(MemoryMediaFileStorage):
+    """The session's media store, keeping every file handed to the browser (downloads) for the test to read."""
+
+    kept: ClassVar[list[bytes]] = []  # set afresh per test (monkeypatch)
+
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        """Store the file as Streamlit does, and keep its bytes."""
+        _KeptMedia.kept.append(path_or_data if isinstance(path_or_data, bytes) else Path(path_or_data).read_bytes())
+        return super().load_and_get_id(path_or_data, mimetype, kind, filename)
+
+
+def test_a_live_run_from_the_page_opens_in_the_lab_and_the_key_goes_nowhere_else(server, monkeypatch):
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeptMedia)
+    monkeypatch.setattr(_KeptMedia, "kept", [])
     at = open_app()
     at.switch_page(LIVE_PAGE).run()
     _fill(at, server)
@@ -72,6 +88,9 @@ def test_a_live_run_from_the_page_opens_in_the_lab_and_the_key_goes_nowhere_else
     assert CANARY not in text
     assert all(CANARY not in str(v) for v in at.query_params.values())
     assert all(CANARY not in str(d.proto) for d in downloads)
+    log_bytes = next(p for p in files if not p.name.endswith(".calls.jsonl")).read_bytes()
+    assert log_bytes in _KeptMedia.kept  # the download is the log itself, read back as the browser gets it
+    assert all(CANARY.encode() not in data for data in _KeptMedia.kept)
 
     at.button(key="live/live_open").click().run()
     assert not at.exception
@@ -134,4 +153,4 @@ def test_a_live_log_uploaded_on_the_data_page_replays_with_its_recorded_signals(
     assert at.session_state["lab_uploads"]["run.jsonl"]["queries"].recorded is not None
     assert at.session_state["lab_config"].strategy == "cascade"  # the Lab opens on the cascade, with its own signal
     assert not any("Simulated signal" in str(box.value) for box in at.info)
-    assert any("confidences recorded in a live run" in str(c.value) for c in at.caption)
+    assert any("confidences recorded in a live run" in str(c.value) for c in at.caption)  # the sidebar says which

@@ -57,7 +57,11 @@ def test_estimate_prints_expected_and_worst_case_and_sends_nothing(loopback, tmp
 def test_a_dry_run_prints_the_estimate_and_sends_nothing(loopback, tmp_path, capsys):
     server = loopback()
     assert main(_argv(server, tmp_path, "run", "--budget-usd", "1", "--dry-run")) == 0
-    assert "dry run: nothing was sent" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "dry run: nothing was sent" in out
+    total = next(line.split() for line in out.splitlines() if line.strip().startswith("total"))
+    expected_usd, worst_usd = (float(value.lstrip("$").replace(",", "")) for value in total[-2:])
+    assert 0 < expected_usd < worst_usd  # the whole run's expected and worst-case cost, before anything is sent
     assert server.log.requests == []
     assert not (tmp_path / "run.jsonl").exists()
 

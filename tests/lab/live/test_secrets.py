@@ -1,7 +1,7 @@
 """A whole live session with a canary key: the key reaches the endpoint and nowhere else.
 
 The key is given the way users give it (an environment variable named by --api-key-env); the
-session runs, is resumed, imported, simulated, and ends with a server that refuses the key and
+session runs, is resumed, imported, simulated, exported (LiteLLM config, snapshot, decisions), and ends with a server that refuses the key and
 echoes it back. Every file written, stdout, stderr and every log record are searched for it.
 """
 
@@ -30,6 +30,10 @@ def test_the_key_is_sent_but_never_shown_logged_written_or_exported(loopback, tm
     assert main([*base, "-o", str(log), "--no-progress"]) == 0  # resumed
     assert main(["import", "outcomes", str(log), "-o", str(work / "live.yaml")]) == 0
     assert main(["simulate", "--scenario", str(work / "live.yaml"), "--strategy", "cascade", "--format", "json"]) == 0
+    exports = (("litellm", "config.yaml", "litellm-complexity"), ("snapshot", "snapshot.yaml", "cascade"))
+    for what, name, strategy in (*exports, ("decisions", "decisions.csv", "llm-router")):
+        argv = ["export", what, "--scenario", str(work / "live.yaml"), "--strategy", strategy, "-o", str(work / name)]
+        assert main(argv) == 0, what
     outputs.append(capsys.readouterr())
     server.set_schedule(["401"])
     assert main([*base, "-o", str(work / "refused.jsonl"), "--no-progress"]) == 2
@@ -40,7 +44,7 @@ def test_the_key_is_sent_but_never_shown_logged_written_or_exported(loopback, tm
     sent = [r["headers"].get("authorization", "") for r in server.log.requests]
     assert sent and all(CANARY in header for header in sent)  # the endpoint did get the key
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert {p.name for p in files} >= {"run.jsonl", "run.calls.jsonl", "live.yaml", "refused.jsonl"}
+    assert {p.name for p in files} >= {"run.jsonl", "run.calls.jsonl", "live.yaml", "refused.jsonl", "config.yaml"}
     for path in files:
         assert CANARY.encode() not in path.read_bytes(), path
     for captured in outputs:
