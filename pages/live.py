@@ -16,12 +16,13 @@ from pydantic import ValidationError
 
 from lab.core.errors import LabError
 from lab.core.scenario import builtin_scenarios
+from lab.live.background import BackgroundRun
 from lab.live.credentials import Credentials
 from lab.live.estimate import estimate_run
 from lab.live.log import replay_scenario
 from lab.live.plan import LiveSettings, plan_from_options
 from lab.live.queries import queries_from_bytes, queries_from_scenario, sample_queries
-from lab.live.runner import BackgroundRun, LiveRunner
+from lab.live.runner import LiveRunner
 from pages import _sidebar as sidebar
 from pages import _state as state
 

@@ -4,7 +4,8 @@ runner.py calls every model on every query (asyncio, per-model concurrency, our 
 client.py) inside a hard cap (budget.py: each call reserves its worst case before it is sent),
 grades the answers against references or with an LLM judge (grading.py, replies.py), records the
 router's rating and each cheaper model's confidence, and writes an outcome log with a journal of
-every call (log.py) that replays on every page with the recorded signals. estimate.py prices a run
+every call (log.py) that replays on every page with the recorded signals. summary.py holds a run's
+progress and summary; background.py runs it on a thread for the app. estimate.py prices a run
 before it is sent; models.py resolves keys, endpoints and prices; credentials.py keeps keys in
 memory only; prompts.py holds the visible prompts; queries.py reads prompts files and scenarios.
 Live may import lab.core and lab.sources; litellm is imported inside functions only.
@@ -14,13 +15,13 @@ from lab._lazy import lazy_exports
 
 _EXPORTS = {
     "LiveRunner": "runner",
-    "BackgroundRun": "runner",
+    "BackgroundRun": "background",
     "plan_from_options": "plan",
     "replay_scenario": "log",
     "queries_from_bytes": "queries",
     "run_live": "runner",
-    "RunSummary": "runner",
-    "Progress": "runner",
+    "RunSummary": "summary",
+    "Progress": "summary",
     "LivePlan": "plan",
     "LiveSettings": "plan",
     "LiveModel": "models",

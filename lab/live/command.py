@@ -20,7 +20,8 @@ from lab.live.credentials import Credentials, redact
 from lab.live.estimate import estimate_run
 from lab.live.plan import LivePlan, LiveSettings, plan_from_options
 from lab.live.queries import LiveQuery, queries_from_file, queries_from_scenario, sample_queries
-from lab.live.runner import LiveRunner, Progress, RunSummary
+from lab.live.runner import LiveRunner
+from lab.live.summary import Progress, RunSummary
 
 
 def add_arguments(live: argparse.ArgumentParser, ranged: Callable[..., None]) -> None:

@@ -19,10 +19,9 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from lab.core.errors import LabError
 from lab.live.budget import Budget
@@ -35,97 +34,15 @@ from lab.live.plan import LivePlan
 from lab.live.queries import LiveQuery
 from lab.live.replies import (
     CONFIDENCE_FALLBACK,
-    ROUTER_FALLBACK_RATING,
     logprob_confidence,
     parse_confidence,
     parse_rating,
     parse_verdict,
 )
+from lab.live.summary import Progress, RunSummary, StopReason
 from lab.sources.tokens import count_tokens
 
-StopReason = Literal["finished", "budget", "stopped", "cancelled", "endpoint"]
 ROUTER_REPLY_CHARS = 200  # how much of a router's reply the log keeps
-
-
-class Progress(BaseModel):
-    """Where a run is: queries and calls done, what it spent and what is left of the budget."""
-
-    queries_done: int
-    queries_total: int
-    calls_done: int
-    spent_usd: float
-    reserved_usd: float
-    left_usd: float
-    budget_usd: float
-
-
-class RunSummary(BaseModel):
-    """How a run ended: rows written, calls and retries, spend per role, malformed replies, and why it stopped."""
-
-    output: str
-    stop_reason: StopReason
-    message: str
-    queries_planned: int
-    skipped_done: int
-    rows_written: int
-    rows_in_log: int
-    failed_queries: int
-    first_failures: list[str]
-    calls: int
-    reused_calls: int
-    attempts: int
-    retries: int
-    failures_by_kind: dict[str, int]
-    budget_usd: float
-    spent_usd: float
-    spent_by_role_usd: dict[str, float]
-    unknown_usd: float
-    overrun_usd: float
-    left_usd: float
-    router_malformed: int
-    judge_malformed: int
-    confidence_methods: dict[str, int]
-
-    def lines(self) -> list[str]:
-        """The summary as lines for people."""
-        routed = self.spent_by_role_usd.get("answer", 0.0)
-        out = [
-            f"{self.message}",
-            f"log: {self.output}: {self.rows_written:,} rows written now, {self.rows_in_log:,} in all"
-            + (f" ({self.skipped_done:,} were already done and skipped)" if self.skipped_done else ""),
-            f"spent ${self.spent_usd:,.6f} of the ${self.budget_usd:,.4f} budget (${self.left_usd:,.6f} left): "
-            f"answers ${routed:,.6f}, router ${self.spent_by_role_usd.get('router', 0.0):,.6f}, "
-            f"confidence ${self.spent_by_role_usd.get('confidence', 0.0):,.6f}; "
-            f"judge ${self.spent_by_role_usd.get('judge', 0.0):,.6f} (grading, not routing)",
-            f"calls: {self.calls:,} finished ({self.attempts:,} attempts, {self.retries:,} retries"
-            + (f", {self.reused_calls:,} reused from the journal" if self.reused_calls else "")
-            + ")"
-            + (
-                "; failed attempts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.failures_by_kind.items()))
-                if self.failures_by_kind
-                else ""
-            ),
-        ]
-        if self.unknown_usd > 0:
-            out.append(
-                f"${self.unknown_usd:,.6f} of the spend is counted at worst case: calls whose outcome is unknown "
-                "(timeouts, server errors, replies cut off or without usage) may have been billed"
-            )
-        if self.overrun_usd > 0:
-            out.append(
-                f"warning: endpoints billed ${self.overrun_usd:,.6f} above the reservations (they count more tokens "
-                "than the offline count plus margin): raise prompt_token_margin"
-            )
-        out.append(
-            f"router replies malformed: {self.router_malformed:,} (rated {ROUTER_FALLBACK_RATING}, the fallback); "
-            f"judge verdicts malformed: {self.judge_malformed:,} (left ungraded); confidence: "
-            + (", ".join(f"{k} {v:,}" for k, v in sorted(self.confidence_methods.items())) or "none")
-        )
-        if self.failed_queries:
-            out.append(
-                f"{self.failed_queries:,} queries failed (rerun to retry them): " + "; ".join(self.first_failures)
-            )
-        return out
 
 
 class LiveRunner:
@@ -459,38 +376,3 @@ def run_live(
 ) -> RunSummary:
     """Run a plan on queries to the end (or the budget, a stop, an endpoint failure) and return the summary."""
     return asyncio.run(LiveRunner(plan, queries, output, credentials, on_progress).run())
-
-
-class BackgroundRun:
-    """A LiveRunner on its own thread (the app's Live page): read its progress, stop it, then its summary or error."""
-
-    def __init__(self, runner: LiveRunner) -> None:
-        self.runner = runner
-        self.summary: RunSummary | None = None
-        self.error: str | None = None
-        self._thread = threading.Thread(target=self._main, name="routing-lab-live", daemon=True)
-
-    def start(self) -> BackgroundRun:
-        """Start the run; returns at once."""
-        self._thread.start()
-        return self
-
-    def _main(self) -> None:
-        try:
-            self.summary = asyncio.run(self.runner.run())
-        except LabError as exc:
-            self.error = self.runner.credentials.redact(str(exc))
-            self.summary = self.runner.summary()
-        except Exception as exc:  # shown to the person who started the run, never with a key in it
-            self.error = self.runner.credentials.redact(f"the run failed: {type(exc).__name__}: {exc}")
-            self.summary = self.runner.summary()
-
-    @property
-    def done(self) -> bool:
-        """Whether the run has ended (finished, stopped, out of budget or failed)."""
-        return not self._thread.is_alive() and (self.summary is not None or self.error is not None)
-
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Wait for the end of the run; whether it has ended."""
-        self._thread.join(timeout_s)
-        return self.done
