@@ -137,7 +137,12 @@ uploaded = None
 scenario_name = None
 if kind == "A built-in scenario":
     names = list(builtin_scenarios())
-    scenario_name = st.selectbox("Scenario", names, key=state.seed("live_scenario", names[0]))
+    current = state.config().scenario  # the sidebar's scenario, where it is a built-in one
+    scenario_name = st.selectbox(
+        "Scenario whose queries to send",
+        names,
+        key=state.seed("live_scenario", current if current in names else names[0]),
+    )
 else:
     uploaded = st.file_uploader(
         "Prompts file: a text column; optional id, category, reference",

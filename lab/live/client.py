@@ -50,6 +50,10 @@ class CallSpec(BaseModel):
     worst_case_usd: float
     subject: str | None = None  # the model whose answer a confidence or judge call looks at
 
+    def names(self) -> dict[str, Any]:
+        """What names the call in its record and in the journal: query, role, model and subject."""
+        return self.model_dump(include={"query_id", "role", "model", "subject"})
+
 
 class CallRecord(BaseModel):
     """A finished call: its reply, usage, cost and latency, or why it failed (the error has no key in it)."""
@@ -284,10 +288,7 @@ async def send(spec: CallSpec, model: LiveModel, ctx: CallContext) -> CallRecord
                 else ""
             )
             return CallRecord(
-                query_id=spec.query_id,
-                role=spec.role,
-                model=spec.model,
-                subject=spec.subject,
+                **spec.names(),
                 status="failed",
                 attempts=attempt + 1,
                 error=failure.message + note,
@@ -321,10 +322,7 @@ def _record(
         cost = reservation.amount_usd
         ctx.budget.keep(reservation)
     return CallRecord(
-        query_id=spec.query_id,
-        role=spec.role,
-        model=spec.model,
-        subject=spec.subject,
+        **spec.names(),
         status="ok",
         text=text if isinstance(text, str) else "",
         finish_reason=_field(choice, "finish_reason") if choice is not None else None,

@@ -35,6 +35,7 @@ PAGES = {
     "Failure gallery": "chart",
     "Export": "download",
     "Data": "table",
+    "Live": "table",  # the estimate, before anything is sent
 }
 
 
@@ -79,7 +80,7 @@ def test_every_page_draws_without_an_exception(browser, app_url):
         page.close()
 
 
-NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data", "Workshop"]
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Export", "Data", "Live", "Workshop"]
 # a page's URL path -> the heading it opens with
 LINKS = {
     "compare": "Compare strategies",
@@ -88,6 +89,7 @@ LINKS = {
     "failure_gallery": "Failure gallery",
     "export": "Export",
     "data": "Data",
+    "live": "Live",
 }
 PROJECTOR = {"width": 1280, "height": 720}
 

@@ -11,7 +11,7 @@ from devkit.browser_harness import MUTATION_PROBE, exceptions, wait_for_app, wai
 
 pytestmark = pytest.mark.browser
 
-NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Data"]
+NAVIGATION = ["Lab", "Compare", "Queries", "Cost projection", "Failure gallery", "Data", "Live"]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 IN_PAGE_SCHEMES = {"data", "blob", "about"}
 

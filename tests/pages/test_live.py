@@ -154,3 +154,11 @@ def test_a_live_log_uploaded_on_the_data_page_replays_with_its_recorded_signals(
     assert at.session_state["lab_config"].strategy == "cascade"  # the Lab opens on the cascade, with its own signal
     assert not any("Simulated signal" in str(box.value) for box in at.info)
     assert any("confidences recorded in a live run" in str(c.value) for c in at.caption)  # the sidebar says which
+
+
+def test_the_queries_default_to_the_sidebars_scenario():
+    at = open_app({"scenario": "coding-assistant"})
+    at.switch_page(LIVE_PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="live/live_scenario").value == "coding-assistant"
+    assert any("worst case" in str(m.value) for m in at.markdown)  # its sample is priced before anything is sent
