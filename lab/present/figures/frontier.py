@@ -15,7 +15,20 @@ import plotly.graph_objects as go
 
 from lab.core.metrics import Baselines, SingleModels, Summary
 from lab.core.sweep import Sweep, upper_hull
-from lab.present.figures.style import GREY, INJECTED_DASH, INJECTED_SUFFIX, OKABE_ITO, build, strategy_colour
+from lab.present.figures.style import (
+    EDGE_PX,
+    GREY,
+    HALF_WIDTH_PX,
+    HALO,
+    INJECTED_DASH,
+    INJECTED_SUFFIX,
+    LEGEND_SIZE,
+    LEGEND_SYMBOL_PX,
+    OKABE_ITO,
+    build,
+    strategy_colour,
+    wrap_to,
+)
 
 PER_1K = 1000.0
 
@@ -102,7 +115,7 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
                 "always-strongest",
             ],
             textposition=where,
-            textfont=dict(size=14, color="#444444"),
+            textfont=dict(size=14, color="#444444", shadow=HALO),
             hovertemplate="%{customdata}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     ]
@@ -114,16 +127,14 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
             type="scatter",
             x=[singles.cost_per_query_usd[best] * PER_1K],
             y=[singles.quality[best]],
-            mode="markers+text",
-            name=best_single_label(singles),
+            mode="markers",
+            # named in the legend (above the plot), not beside the ring: a label there lands on curves, points or
+            # the axis's tick labels wherever the best model happens to sit
+            name=wrap_to(best_single_label(singles), HALF_WIDTH_PX - 2 * EDGE_PX - LEGEND_SYMBOL_PX, LEGEND_SIZE),
             marker=dict(
                 color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
             ),
-            text=[f"{BEST_SINGLE}:<br>always-{singles.best_name}"],
             cliponaxis=False,
-            showlegend=False,  # named beside the ring: no legend row over the plot
-            textposition="top left" if best == len(singles.names) - 1 else "top right" if best == 0 else "top center",
-            textfont=dict(size=14),
             hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
             "<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
@@ -219,7 +230,7 @@ def frontier_figure(
             marker=dict(color=OKABE_ITO["black"], size=16, symbol="star"),
             text=["oracle"],
             textposition="top center",
-            textfont=dict(size=14),
+            textfont=dict(size=14, shadow=HALO),
             hovertemplate="oracle<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     )
@@ -256,7 +267,7 @@ def frontier_figure(
         yaxis=dict(title=dict(text="mean quality of answers served (0-1)")),
     )
     if note:  # said where the missing line would be named: the legend's title
-        layout.setdefault("legend", {})["title"] = dict(text=note, font=dict(size=13))
+        layout.setdefault("legend", {})["title"] = dict(text=note)  # fitted above the entries by `build`
     # the legend goes above the plot (fitted to the chart's width): inside it, it covered points and curves
     return build(data, layout, title, height=480)
 
