@@ -88,7 +88,9 @@ def best_single_label(singles: SingleModels) -> str:
     return f"{BEST_SINGLE}: always-{singles.best_name}"
 
 
-def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None):
+def _single_model_traces(
+    weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None, width: int = HALF_WIDTH_PX
+):
     """Every model alone as a grey square (the ends named always-cheapest / always-strongest), and with 3+ models a
     ring on the best single model (with two it is one of the named ends)."""
     xs, ys = [weak[0], strong[0]], [weak[1], strong[1]]
@@ -130,7 +132,7 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
             mode="markers",
             # named in the legend (above the plot), not beside the ring: a label there lands on curves, points or
             # the axis's tick labels wherever the best model happens to sit
-            name=wrap_to(best_single_label(singles), HALF_WIDTH_PX - 2 * EDGE_PX - LEGEND_SYMBOL_PX, LEGEND_SIZE),
+            name=wrap_to(best_single_label(singles), width - 2 * EDGE_PX - LEGEND_SYMBOL_PX, LEGEND_SIZE),
             marker=dict(
                 color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
             ),
@@ -169,9 +171,11 @@ def frontier_figure(
     hull: bool = True,
     title: str = "Cost-quality frontier",
     note: str | None = None,
+    width: int = HALF_WIDTH_PX,
 ) -> go.Figure:
     """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating
-    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn)."""
+    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn).
+    `width` is the narrowest the chart is drawn (one of two columns by default; FULL_WIDTH_PX across the page)."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
     data: list[dict[str, Any]] = [
@@ -219,7 +223,7 @@ def frontier_figure(
                     hoverinfo="skip",
                 )
             )
-    data.extend(_single_model_traces(weak, strong, anchors.singles))
+    data.extend(_single_model_traces(weak, strong, anchors.singles, width))
     data.append(
         dict(
             type="scatter",
@@ -269,7 +273,7 @@ def frontier_figure(
     if note:  # said where the missing line would be named: the legend's title
         layout.setdefault("legend", {})["title"] = dict(text=note)  # fitted above the entries by `build`
     # the legend goes above the plot (fitted to the chart's width): inside it, it covered points and curves
-    return build(data, layout, title, height=480)
+    return build(data, layout, title, height=480, width=width)
 
 
 def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], note: str | None = None) -> go.Figure:
