@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.core.strategies import list_strategies
 from lab.present.figures.frontier import Anchors, Curve, frontier_figure
+from lab.present.figures.style import FULL_WIDTH_PX
 from lab.present.strategy_table import best_single_verdict, comparison_table
 from lab.present.text import usd
 from pages import _caches as caches
@@ -61,8 +62,10 @@ oracle = caches.cached_reference(ctx.key, "oracle", exp)
 singles = exp.singles
 anchors = Anchors.of(exp.baselines, oracle, singles)
 curves = [Curve(strategy, strategy, sweep) for strategy, sweep in sweeps.items()]
-st.plotly_chart(
-    frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers"), theme=None, key="compare_frontier"
+st.plotly_chart(  # across the main area: its legend's rows are counted at that width
+    frontier_figure(curves, anchors, [], hull=False, title="Cost-quality frontiers", width=FULL_WIDTH_PX),
+    theme=None,
+    key="compare_frontier",
 )
 
 best = singles.best

@@ -4,8 +4,8 @@ Words and word bigrams are hashed into buckets once per text (stateless), so cro
 texts once, not once per fold; each fitted model keeps the buckets seen in at least MIN_DF of its
 training texts, the MAX_FEATURES most frequent of them, weighted by TF-IDF learnt from its own
 training texts only. This is scikit-learn's TfidfVectorizer(ngram_range=(1, 2), min_df=2,
-max_features=30_000, sublinear_tf=True) up to bucket collisions: cross-fitting MMLU's 14,037 queries
-takes 1.0 s against 4.4 s for that vectorizer fitted per fold (benchmarks/bench_engine.py).
+max_features=30_000, sublinear_tf=True) up to bucket collisions, and faster than that vectorizer fitted
+per fold (benchmarks/bench_engine.py measures both).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lab.core.distinct import distinct_texts
 from lab.core.errors import LabError
 from lab.core.queryset import QuerySet
 
-if TYPE_CHECKING:  # scikit-learn costs ~150 MB and a second to import: only where a classifier is fitted
+if TYPE_CHECKING:  # scikit-learn is heavy to import (memory and time): only where a classifier is fitted
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression

@@ -1,7 +1,7 @@
 """Probability links in numpy: sigmoid and logit, the standard normal CDF and its quantile.
 
 They stand in for scipy.special's expit, logit, ndtr and ndtri, so the engine's default path never
-imports scipy (~0.6 s). tests/lab/test_links.py checks them against scipy: sigmoid and logit within
+imports scipy (a slow import). tests/lab/test_links.py checks them against scipy: sigmoid and logit within
 1e-15 relative, normal_quantile within 1e-14, normal_cdf within 2e-14 for |x| < 10 and within a few
 ulp of the exact value everywhere (past |x| = 10 it is scipy's ndtr that drifts, to ~3e-13).
 float32 arrays stay float32; everything else is float64.

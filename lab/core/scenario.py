@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lab import _paths as paths
 from lab.core.errors import LabError
 from lab.core.limits import MAX_QUERIES, MAX_SEED, MAX_TEXTS_PER_CATEGORY, MIN_QUERIES
 from lab.core.models import ModelSpec
+from lab.core.yaml_text import parse_yaml_mapping
 
 # The text families of the synthetic generator (lab.sources.texts holds their templates).
 TextFamily = Literal[
@@ -229,14 +229,7 @@ def _describe_validation(error: ValidationError) -> str:
 
 def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
     """A Scenario from YAML text; any problem is a LabError naming `origin` and where."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise LabError(f"{origin}:{line} is not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
-    if not isinstance(data, dict):
-        raise LabError(f"{origin}: a scenario is a YAML mapping with name, models and source")
+    data = parse_yaml_mapping(text, origin, "a scenario is a YAML mapping with name, models and source")
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

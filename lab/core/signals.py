@@ -18,6 +18,7 @@ class Signals:
     escalates: a cascade: the cheapest model answers first and a confidence scorer escalates; the path to
       tier j pays every model up to j and the scorer, and the score is 1 - the scorer's confidence.
     trained: the score comes from a classifier trained on the queries' outcomes (retrained when they change).
+    ranks_prompt_tokens: the score is each prompt's length rank among the query set's (re-ranked when prompts change).
     path_cost_usd / path_latency_ms: (n, m), what serving query i at tier j costs in all, router,
       scorer and every model tried included.
     """
@@ -31,6 +32,7 @@ class Signals:
     fixed_tier: np.ndarray | None = None
     escalates: bool = False
     trained: bool = False
+    ranks_prompt_tokens: bool = False
     knobs: dict[str, float] = field(default_factory=dict)
     draws: dict[str, np.ndarray] = field(default_factory=dict)  # the random draws, reused by failure modes
 

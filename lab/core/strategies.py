@@ -36,6 +36,7 @@ class StrategyInfo:
     hindsight: it reads the outcomes it is judged on (the oracle): an upper bound, not a router.
     thresholds: its own starting thresholds (the first m-1 are used), where it has them (litellm's boundaries).
     max_models: the most models it can route between, where it is limited (litellm's four complexity tiers).
+    trained: its score comes from a classifier trained on the query set (which costs memory and time to build).
     """
 
     name: str
@@ -45,6 +46,7 @@ class StrategyInfo:
     hindsight: bool = False
     thresholds: tuple[float, ...] | None = None
     max_models: int | None = None
+    trained: bool = False
 
     @property
     def thresholded(self) -> bool:
@@ -73,6 +75,7 @@ _BASE: tuple[StrategyInfo, ...] = (
     StrategyInfo(
         "classifier",
         "TF-IDF + logistic regression trained on a disjoint split: P(cheapest fails where strongest succeeds)",
+        trained=True,
     ),
     StrategyInfo(
         "litellm-complexity",
@@ -308,6 +311,7 @@ def compute_signals(
             length_scores(queries.prompt_tokens, queries.prompt_tokens),
             *_single_call_paths(calls),
             "prompt tokens, as a rank among this query set's prompts",
+            ranks_prompt_tokens=True,
         ),
         "classifier": lambda: _classifier(queries, calls, knobs, rng, classifier),
         "litellm-complexity": lambda: _litellm_complexity(queries, calls),

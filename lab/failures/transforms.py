@@ -180,7 +180,7 @@ def prompt_padding(world: World, severity: float, rng: np.random.Generator) -> W
     )
     new_queries = dataclasses.replace(queries, prompt_tokens=queries.prompt_tokens + pad)
     world = _rebuild(world, queries=new_queries, calls=calls)
-    if world.signals.strategy == "length":  # ranked against the prompts its thresholds were tuned on
+    if world.signals.ranks_prompt_tokens:  # ranked against the prompts its thresholds were tuned on
         world = world.replace(
             signals=world.signals.replace(score=length_scores(new_queries.prompt_tokens, queries.prompt_tokens))
         )

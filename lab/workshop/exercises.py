@@ -14,12 +14,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lab.core.errors import LabError
 from lab.core.scenario import SCENARIO_DIR, ReplaySource, Scenario, builtin_scenarios, load_scenario
 from lab.core.strategies import list_strategies
+from lab.core.yaml_text import parse_yaml_mapping
 from lab.failures.calibration import RecalibrationMethod
 from lab.failures.registry import get_failure
 from lab.workshop.goals import Condition
@@ -251,14 +251,7 @@ def _describe(error: ValidationError, data: Any) -> str:
 
 def parse_workshop(text: str, origin: str = "<workshop>") -> Workshop:
     """A Workshop from YAML text; any problem is a LabError naming `origin`, the exercise and the field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise LabError(f"{origin}:{line} is not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
-    if not isinstance(data, dict):
-        raise LabError(f"{origin}: a workshop is a YAML mapping with name, title and exercises")
+    data = parse_yaml_mapping(text, origin, "a workshop is a YAML mapping with name, title and exercises")
     try:
         return Workshop.model_validate(data)
     except ValidationError as exc:

@@ -47,6 +47,10 @@ def test_every_page_is_legible(browser, app_url, view):
             problems += [f"{title}: {p}" for p in chart_problems(page) + card_problems(page)]
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"legible_{view}_{path or 'lab'}.png"))
+            # most charts are below the fold: one picture of each drawn one (not those in a closed tab), to look at
+            charts = page.locator(".js-plotly-plot").filter(visible=True)
+            for k in range(charts.count()):
+                charts.nth(k).screenshot(path=str(SHOTS / f"legible_{view}_{path or 'lab'}_chart{k + 1}.png"))
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

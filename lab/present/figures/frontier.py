@@ -15,7 +15,20 @@ import plotly.graph_objects as go
 
 from lab.core.metrics import Baselines, SingleModels, Summary
 from lab.core.sweep import Sweep, upper_hull
-from lab.present.figures.style import GREY, INJECTED_DASH, INJECTED_SUFFIX, OKABE_ITO, build, strategy_colour
+from lab.present.figures.style import (
+    EDGE_PX,
+    GREY,
+    HALF_WIDTH_PX,
+    HALO,
+    INJECTED_DASH,
+    INJECTED_SUFFIX,
+    LEGEND_SIZE,
+    LEGEND_SYMBOL_PX,
+    OKABE_ITO,
+    build,
+    strategy_colour,
+    wrap_to,
+)
 
 PER_1K = 1000.0
 
@@ -75,7 +88,9 @@ def best_single_label(singles: SingleModels) -> str:
     return f"{BEST_SINGLE}: always-{singles.best_name}"
 
 
-def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None):
+def _single_model_traces(
+    weak: tuple[float, float], strong: tuple[float, float], singles: SingleModels | None, width: int = HALF_WIDTH_PX
+):
     """Every model alone as a grey square (the ends named always-cheapest / always-strongest), and with 3+ models a
     ring on the best single model (with two it is one of the named ends)."""
     xs, ys = [weak[0], strong[0]], [weak[1], strong[1]]
@@ -102,7 +117,7 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
                 "always-strongest",
             ],
             textposition=where,
-            textfont=dict(size=14, color="#444444"),
+            textfont=dict(size=14, color="#444444", shadow=HALO),
             hovertemplate="%{customdata}<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     ]
@@ -114,16 +129,14 @@ def _single_model_traces(weak: tuple[float, float], strong: tuple[float, float],
             type="scatter",
             x=[singles.cost_per_query_usd[best] * PER_1K],
             y=[singles.quality[best]],
-            mode="markers+text",
-            name=best_single_label(singles),
+            mode="markers",
+            # named in the legend (above the plot), not beside the ring: a label there lands on curves, points or
+            # the axis's tick labels wherever the best model happens to sit
+            name=wrap_to(best_single_label(singles), width - 2 * EDGE_PX - LEGEND_SYMBOL_PX, LEGEND_SIZE),
             marker=dict(
                 color="rgba(0,0,0,0)", size=24, symbol="circle", line=dict(color=OKABE_ITO["black"], width=2.5)
             ),
-            text=[f"{BEST_SINGLE}:<br>always-{singles.best_name}"],
             cliponaxis=False,
-            showlegend=False,  # named beside the ring: no legend row over the plot
-            textposition="top left" if best == len(singles.names) - 1 else "top right" if best == 0 else "top center",
-            textfont=dict(size=14),
             hovertemplate=f"{best_single_label(singles)}<br>highest above the random-routing line"
             "<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
@@ -158,9 +171,11 @@ def frontier_figure(
     hull: bool = True,
     title: str = "Cost-quality frontier",
     note: str | None = None,
+    width: int = HALF_WIDTH_PX,
 ) -> go.Figure:
     """Sweeps as lines (dashed with failures), their upper hull, the random line, baselines, oracle and operating
-    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn)."""
+    points; `note` titles the legend (e.g. that the curve with failures is the clean one, so it is not drawn).
+    `width` is the narrowest the chart is drawn (one of two columns by default; FULL_WIDTH_PX across the page)."""
     weak = (anchors.weak_cost_usd * PER_1K, anchors.weak_quality)
     strong = (anchors.strong_cost_usd * PER_1K, anchors.strong_quality)
     data: list[dict[str, Any]] = [
@@ -208,7 +223,7 @@ def frontier_figure(
                     hoverinfo="skip",
                 )
             )
-    data.extend(_single_model_traces(weak, strong, anchors.singles))
+    data.extend(_single_model_traces(weak, strong, anchors.singles, width))
     data.append(
         dict(
             type="scatter",
@@ -219,7 +234,7 @@ def frontier_figure(
             marker=dict(color=OKABE_ITO["black"], size=16, symbol="star"),
             text=["oracle"],
             textposition="top center",
-            textfont=dict(size=14),
+            textfont=dict(size=14, shadow=HALO),
             hovertemplate="oracle<br>$%{x:,.2f} per 1k queries<br>quality %{y:.3f}<extra></extra>",
         )
     )
@@ -256,9 +271,9 @@ def frontier_figure(
         yaxis=dict(title=dict(text="mean quality of answers served (0-1)")),
     )
     if note:  # said where the missing line would be named: the legend's title
-        layout.setdefault("legend", {})["title"] = dict(text=note, font=dict(size=13))
+        layout.setdefault("legend", {})["title"] = dict(text=note)  # fitted above the entries by `build`
     # the legend goes above the plot (fitted to the chart's width): inside it, it covered points and curves
-    return build(data, layout, title, height=480)
+    return build(data, layout, title, height=480, width=width)
 
 
 def sweep_figure(curves: list[Curve], anchors: Anchors, points: list[Point], note: str | None = None) -> go.Figure:

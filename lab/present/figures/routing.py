@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from lab.present.breakdown import CategorySplit
 from lab.present.figures.style import (
+    HALO,
     INJECTED_PATTERN,
     INJECTED_SUFFIX,
     build,
@@ -41,7 +42,12 @@ def model_split_figure(runs: list[tuple[str, dict[str, float]]], model_names: tu
                 text=[f"{s:.0f}%" if s >= 4 else "" for s in shares],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont=dict(color="white", size=15),
+                # white on a solid bar; on a hatched one (mostly white) dark, in a white rim so no stripe cuts it
+                textfont=dict(
+                    color=["#222222" if INJECTED_SUFFIX in label else "white" for label in labels],
+                    shadow=[HALO if INJECTED_SUFFIX in label else "none" for label in labels],
+                    size=15,
+                ),
                 hovertemplate=f"{model}<br>%{{y}}: %{{x:.1f}}% of queries<extra></extra>",
             )
         )

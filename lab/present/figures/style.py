@@ -7,6 +7,7 @@ failures injected keeps its colour and is told apart by pattern, dash and marker
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Literal
@@ -43,6 +44,8 @@ FONT_SIZE = 16  # legible on a projector
 INJECTED_SUFFIX = "with failures"
 INJECTED_PATTERN = "/"
 INJECTED_DASH = "dash"
+# a white rim round a text (plotly's textfont.shadow): a label on a curve, a line or a hatched bar stays readable
+HALO = "-1px -1px 1px white, 1px -1px 1px white, -1px 1px 1px white, 1px 1px 1px white, 0 0 3px white"
 
 
 def model_colours(model_names: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -123,6 +126,8 @@ RIGHT_PX = 20
 TITLE_LINE_PX = 26
 AXIS_LINE_PX = 20
 LEGEND_ROW_PX = 24
+LEGEND_TITLE_SIZE = FONT_SIZE - 3
+LINE_SPACING = 1.3  # plotly's line height in em: each further line of a <br>-broken text is this much taller
 LEGEND_SYMBOL_PX = 40  # an entry's symbol and the gap before its text
 LEGEND_GAP_PX = 5
 CHAR_EM = 0.5  # a character's mean width in em, rounded up from Arial and Liberation Sans (0.44-0.47 measured)
@@ -168,17 +173,45 @@ def legend_names(data: list[dict]) -> list[str]:
     return names
 
 
-def legend_rows(names: list[str], width_px: float = HALF_WIDTH_PX) -> int:
-    """Rows a horizontal legend of these names takes across a chart `width_px` wide. Plotly puts it on one row when
-    it fits; otherwise every entry takes the widest entry's width, so as many fit a row as the widest allows."""
-    if not names:
-        return 0
+def _legend_per_row(names: list[str], width_px: float) -> int:
+    """How many entries plotly puts on a row of a horizontal legend across `width_px`: all when they fit on one;
+    otherwise every entry takes the widest entry's width, so as many as the widest allows."""
     room = width_px - 2 * EDGE_PX
     items = [LEGEND_SYMBOL_PX + text_px(name, LEGEND_SIZE) for name in names]
     if sum(items) + LEGEND_GAP_PX * (len(items) - 1) <= room:
-        return 1
-    per_row = max(1, int((room + LEGEND_GAP_PX) // (max(items) + LEGEND_GAP_PX)))
-    return -(-len(items) // per_row)
+        return len(items)
+    return max(1, int((room + LEGEND_GAP_PX) // (max(items) + LEGEND_GAP_PX)))
+
+
+def legend_rows(names: list[str], width_px: float = HALF_WIDTH_PX) -> int:
+    """Rows a horizontal legend of these names takes across a chart `width_px` wide (see `_legend_per_row`)."""
+    return -(-len(names) // _legend_per_row(names, width_px)) if names else 0
+
+
+def legend_title_px(title: str) -> int:
+    """The height of a legend title drawn above its entries (side "top"), one line of LEGEND_TITLE_SIZE per line."""
+    return math.ceil(lines_of(title) * LINE_SPACING * LEGEND_TITLE_SIZE) if title else 0
+
+
+def legend_px(names: list[str], width_px: float = HALF_WIDTH_PX, title: str = "", rows_at_least: int = 0) -> int:
+    """The height of a horizontal legend across a chart `width_px` wide: its title's lines above (see
+    `legend_title_px`), then its rows, each as tall as its entry of most <br>-broken lines."""
+    line_px = LINE_SPACING * LEGEND_SIZE
+    rows_px: list[float] = []
+    if names:
+        per_row = _legend_per_row(names, width_px)
+        for start in range(0, len(names), per_row):
+            lines = max(lines_of(name) for name in names[start : start + per_row])
+            rows_px.append(LEGEND_ROW_PX + line_px * (lines - 1))
+    rows_px += [LEGEND_ROW_PX] * max(0, rows_at_least - len(rows_px))
+    if not rows_px and not title:
+        return 0
+    return math.ceil(legend_title_px(title) + sum(rows_px) + 8)
+
+
+def legend_title(text: str, width_px: float) -> str:
+    """A legend title broken into lines that fit a chart `width_px` wide (its own <br> breaks kept)."""
+    return "<br>".join(wrap_to(line, width_px - 2 * EDGE_PX, LEGEND_TITLE_SIZE) for line in str(text).split("<br>"))
 
 
 def _fit_axis_titles(layout: dict, plot_w: float, plot_h: float) -> tuple[int, int]:
@@ -220,12 +253,15 @@ def fit(
     out = {**layout}
     fitted_title = wrap_to(title, width - 2 * EDGE_PX, TITLE_SIZE)
     title_px = TITLE_TOP_PX + TITLE_LINE_PX * lines_of(fitted_title)
-    rows = max(legend_rows(legend_names(data), width), legend_rows_at_least) if legend != "none" else 0
-    legend_px = LEGEND_ROW_PX * rows + (8 if rows else 0)
+    given_legend = layout.get("legend", {})
+    given_title = given_legend.get("title") or {}
+    given_title = {"text": given_title} if isinstance(given_title, str) else given_title
+    title_text = legend_title(given_title.get("text", ""), width) if legend == "top" else ""
+    legend_h = legend_px(legend_names(data), width, title_text, legend_rows_at_least) if legend == "top" else 0
     base_h = height - 48  # the plot and its x axis (height used to include one title line and its padding)
     extra_x, extra_y = _fit_axis_titles(out, width - left - RIGHT_PX, base_h - bottom)
     bottom_px = bottom + AXIS_LINE_PX * extra_x
-    top_px = title_px + 10 + (legend_px if legend == "top" else 0) + headroom
+    top_px = title_px + 10 + legend_h + headroom
     total = top_px + base_h + AXIS_LINE_PX * extra_x
     out.update(
         template=lab_template(),
@@ -245,8 +281,11 @@ def fit(
             "yref": "container",
             "y": 1 - (title_px + 4) / total,
             "yanchor": "top",
-            **layout.get("legend", {}),
+            **given_legend,
         }
+        if title_text:  # above the entries: beside them (plotly's default) it pushes them off the chart's right edge
+            out["legend"]["title"] = {**given_title, "text": title_text, "side": "top"}
+            out["legend"]["title"].setdefault("font", {"size": LEGEND_TITLE_SIZE})
     return out
 
 

@@ -225,6 +225,7 @@ def test_strategy_behaviour_is_data_not_names():
         "cascade",
     ]
     assert [name for name, info in infos.items() if info.thresholds is not None] == ["litellm-complexity"]
+    assert [name for name, info in infos.items() if info.trained] == ["classifier"]
     assert "litellm-complexity" not in [info.name for info in list_strategies(make_models(5))]  # four tiers at most
     with pytest.raises(LabError, match="unknown strategy 'nope'; known: always-cheapest"):
         strategy_info("nope", models)
@@ -237,3 +238,4 @@ def test_signals_say_how_they_route(experiment):
     assert cascade.escalates and not cascade.trained
     assert classifier.trained and not classifier.escalates
     assert not (length.trained or length.escalates)
+    assert length.ranks_prompt_tokens and not (cascade.ranks_prompt_tokens or classifier.ranks_prompt_tokens)

@@ -56,6 +56,16 @@ def test_model_split_draws_each_models_share_in_its_colour(runs):
     assert strongest.x[0] > strongest.x[1]  # a higher threshold sends fewer queries to the strongest model
 
 
+def test_share_labels_on_a_hatched_with_failures_bar_are_dark_in_a_white_rim(runs):
+    # white on a mostly white hatched bar could not be read on a projector
+    exp, _, _, (_, low), (_, high) = runs
+    fig = model_split_figure([("a", low.call_share), ("a (with failures)", high.call_share)], exp.model_names)
+    for trace in fig.data:
+        assert list(trace.marker.pattern.shape) == ["", "/"]
+        assert list(trace.textfont.color) == ["white", "#222222"]
+        assert trace.textfont.shadow[0] == "none" and "white" in trace.textfont.shadow[1]
+
+
 def test_category_split_stacks_to_100_percent_per_category_and_panel(runs):
     exp, _, _, (low_result, _), (high_result, _) = runs
     fig = category_split_figure(
@@ -202,7 +212,31 @@ def test_the_best_single_model_is_a_baseline_point_on_the_frontier(three_model_e
     assert best.name == "best single model: always-gpt-5-mini"
     assert best.x[0] == pytest.approx(singles.cost_per_query_usd[1] * PER_1K)
     assert best.y[0] == pytest.approx(singles.quality[1])
+    # named in the legend above the plot, not by a label beside the ring (which landed on tick labels and curves)
+    assert best.showlegend is not False and "text" not in best.mode and best.text is None
     alone = by_name["always-<model>, each model alone"]
     assert list(alone.customdata) == ["always-cheapest", "always-gpt-5-mini", "always-strongest"]
     assert list(alone.text) == ["always-cheapest", "", "always-strongest"]  # the ring names the best single model
     assert list(alone.y) == pytest.approx(list(singles.quality))
+
+
+def test_a_long_best_single_model_name_is_broken_to_fit_the_legend_of_a_half_width_chart(three_model_experiment):
+    from dataclasses import replace
+
+    from lab.core.experiment import run, signals_for
+    from lab.present.figures.style import HALF_WIDTH_PX, LEGEND_SIZE, LEGEND_SYMBOL_PX, legend_px, text_px
+
+    exp = three_model_experiment
+    oracle = run(exp, signals_for(exp, "oracle"), (0.5, 0.5))[1]
+    long_name = "anthropic/claude-3-5-sonnet-20241022-with-a-long-deployment-suffix"
+    names = tuple(long_name if j == exp.singles.best else n for j, n in enumerate(exp.singles.names))
+    singles = replace(exp.singles, names=names)
+    fig = frontier_figure([], Anchors.of(exp.baselines, oracle, singles), [])
+    best = next(t for t in fig.data if str(t.name).startswith("best single model"))
+    assert best.name.replace("<br>", " ") == f"best single model: always-{long_name}"
+    lines = best.name.split("<br>")
+    assert len(lines) > 1
+    assert all(text_px(line, LEGEND_SIZE) + LEGEND_SYMBOL_PX <= HALF_WIDTH_PX or " " not in line for line in lines)
+    # the legend's room above the plot grew by the extra lines
+    shown = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    assert fig.layout.margin.t >= legend_px(shown, HALF_WIDTH_PX) > legend_px([n for n in shown if n != best.name])

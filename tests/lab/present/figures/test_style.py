@@ -94,6 +94,20 @@ def test_a_legend_that_wraps_gets_the_rows_it_needs_across_the_chart_s_width():
     assert legend_rows([]) == 0
 
 
+def test_a_legend_s_height_counts_its_title_and_the_lines_of_every_entry():
+    from lab.present.figures.style import LEGEND_ROW_PX, legend_px, legend_title_px
+
+    one = legend_px(["gpt-4o-mini", "gpt-4o"])
+    assert one == LEGEND_ROW_PX + 8 and legend_px([]) == 0
+    # a title above the entries adds a line per line (plotly draws 13 px type about 17 px apart, measured)
+    assert legend_px(["gpt-4o-mini", "gpt-4o"], title="a note") == one + legend_title_px("a note") >= one + 17
+    assert legend_title_px("two<br>lines") >= 2 * 17 and legend_title_px("") == 0
+    # an entry broken in two lines makes its row one line taller (18 px at 14 px type, measured)
+    stacked = ["a-long-model-name-number-one", "another-long-model-name", "a-third-long-model-name"]
+    assert legend_px(stacked) == 3 * LEGEND_ROW_PX + 8
+    assert legend_px([stacked[0], "another-long<br>model-name", stacked[2]]) >= legend_px(stacked) + 18
+
+
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
 
 
@@ -102,21 +116,29 @@ words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
     names=st.lists(st.lists(words, min_size=1, max_size=4).map(" ".join), max_size=8),
     x_title=st.lists(words, min_size=1, max_size=12).map(" ".join),
     width=st.integers(300, 1200),
+    legend_title=st.one_of(st.none(), st.lists(words, min_size=1, max_size=12).map(" ".join)),
 )
-def test_a_fitted_chart_keeps_its_title_legend_and_axis_title_inside_their_room(title, names, x_title, width):
+def test_a_fitted_chart_keeps_its_title_legend_and_axis_title_inside_their_room(
+    title, names, x_title, width, legend_title
+):
     from lab.present.figures.style import (
         CHAR_EM,
         EDGE_PX,
         LEGEND_ROW_PX,
+        LEGEND_TITLE_SIZE,
         TITLE_SIZE,
         fit,
         legend_rows,
+        legend_title_px,
         lines_of,
         text_px,
     )
 
     data = [{"type": "scatter", "x": [0], "y": [0], "name": name} for name in names]
-    layout = fit(data, {"xaxis": {"title": {"text": x_title}}}, title, 380, 90, 70, width, "top")
+    given_layout: dict = {"xaxis": {"title": {"text": x_title}}}
+    if legend_title:
+        given_layout["legend"] = {"title": {"text": legend_title}}
+    layout = fit(data, given_layout, title, 380, 90, 70, width, "top")
     # the title: every line fits the width unless it is one word too long to break
     for line in layout["title"]["text"].split("<br>"):
         assert text_px(line, TITLE_SIZE) <= width - 2 * EDGE_PX or " " not in line
@@ -128,6 +150,16 @@ def test_a_fitted_chart_keeps_its_title_legend_and_axis_title_inside_their_room(
         legend_top = (1 - layout["legend"]["y"]) * total
         assert legend_top >= title_bottom  # under the title
         assert legend_top + LEGEND_ROW_PX * legend_rows(names, width) <= top  # above the plot
+    if legend_title:  # above the entries (beside them it pushes them off the right edge), each line within the width
+        fitted_title = layout["legend"]["title"]["text"]
+        assert layout["legend"]["title"]["side"] == "top"
+        assert fitted_title.replace("<br>", " ") == legend_title
+        assert all(
+            text_px(line, LEGEND_TITLE_SIZE) <= width - 2 * EDGE_PX or " " not in line
+            for line in fitted_title.split("<br>")
+        )
+        legend_top = (1 - layout["legend"]["y"]) * total
+        assert legend_top + legend_title_px(fitted_title) + LEGEND_ROW_PX * legend_rows(names, width) <= top
     # the x axis title fits the plot's width, and the bottom margin grew by the lines it took
     fitted = layout["xaxis"]["title"]["text"]
     plot_px = width - layout["margin"]["l"] - layout["margin"]["r"]
