@@ -7,7 +7,8 @@ router's rating and each cheaper model's confidence, and writes an outcome log w
 every call (log.py) that replays on every page with the recorded signals. summary.py holds a run's
 progress and summary; background.py runs it on a thread for the app. estimate.py prices a run
 before it is sent; models.py resolves keys, endpoints and prices; credentials.py keeps keys in
-memory only; prompts.py holds the visible prompts; queries.py reads prompts files and scenarios.
+memory only; prompts.py holds the visible prompts; queries.py reads prompts files and scenarios;
+command.py runs `routing-lab live` with the options options.py declares.
 Live may import lab.core and lab.sources; litellm is imported inside functions only.
 """
 
