@@ -1,6 +1,6 @@
 """Loading a 50 MB outcome log (the lab's CSV format): target under 5 s, beside a naive per-row reference.
 
-The fast path is `lab.sources.outcomes.parse_outcome_log` (pandas reading, vectorised checks). The naive
+The fast path is `lab.sources.outcome_log.parse_outcome_log` (pandas reading, vectorised checks). The naive
 reference reads the same CSV row by row with the csv module and validates each row with a pydantic
 model, as a first implementation would. Also shown, without a target: the same log as JSONL and
 Parquet, and a log without prompt_tokens (every prompt counted with litellm's tokenizer).
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from timing import median_seconds as median_s
 
-from lab.sources.outcomes import parse_outcome_log
+from lab.sources.outcome_log import parse_outcome_log
 
 TARGET_S = 5.0
 TARGET_BYTES = 50_000_000

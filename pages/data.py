@@ -12,7 +12,7 @@ import streamlit as st
 from lab.core.errors import DataError, LabError
 from lab.core.models import ModelSpec
 from lab.core.scenario import ReplaySource, Scenario, SyntheticSource, builtin_scenarios
-from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
+from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES
 from lab.sources.replay.importer import FORMAT_TITLES, UploadedLog, read_log
 from pages import _caches as caches
 from pages import _sidebar as sidebar

@@ -86,6 +86,21 @@ class QuerySet:
         position = {name: k for k, name in enumerate(self.categories)}
         return np.fromiter(map(position.__getitem__, self.category), dtype=np.intp, count=self.n_queries)
 
+    def read_only(self) -> QuerySet:
+        """This query set with its arrays made read-only (it is shared through caches: nobody may change it in place)."""
+        for array in (
+            self.ids,
+            self.text,
+            self.category,
+            self.prompt_tokens,
+            self.quality,
+            self.output_tokens,
+            self.cost_usd,
+        ):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+        return self
+
     def take(self, index: np.ndarray, name: str | None = None) -> QuerySet:
         """The queries at `index` (positions or a boolean mask), as a new QuerySet."""
         return QuerySet(

@@ -159,7 +159,7 @@ def replay_scenario(path: str | Path, plan_models: list[dict[str, Any]] | None =
     from lab.core.models import ModelSpec
     from lab.core.scenario import ReplaySource, Scenario
     from lab.sources.outcome_files import read_bytes
-    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
+    from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES, parse_outcome_log
 
     file = Path(path)
     queries = parse_outcome_log(read_bytes(file, MAX_OUTCOME_LOG_BYTES), file.name)

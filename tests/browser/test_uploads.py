@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from devkit.browser_harness import ARTIFACTS, MUTATION_PROBE, exceptions, wait_idle
-from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
+from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES
 from tests.lab.sources.test_replay_routerbench import _wide
 
 pytestmark = pytest.mark.browser

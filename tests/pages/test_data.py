@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
+from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES
 from tests.pages.conftest import assert_clean, open_app, widget
 
 
@@ -51,9 +51,11 @@ def test_a_bad_upload_gets_one_clear_message_and_the_scenario_stays(case):
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(monkeypatch):
-    import lab.sources.outcomes
+    import lab.sources.outcome_log
 
-    monkeypatch.setattr(lab.sources.outcomes, "MAX_OUTCOME_LOG_BYTES", 1_000)  # the page reads the limit on every run
+    monkeypatch.setattr(
+        lab.sources.outcome_log, "MAX_OUTCOME_LOG_BYTES", 1_000
+    )  # the page reads the limit on every run
 
     at = open_app(page="data")
     at.get("file_uploader")[0].upload("big.csv", _csv(_log(500)), "text/csv").run()

@@ -44,14 +44,14 @@ FILE_FORMATS: dict[str, str] = {
 
 def _outcomes_file(path: Path) -> OutcomeTable:
     from lab.sources.outcome_files import read_bytes, read_table
-    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES, parse_outcome_table
+    from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES, parse_outcome_table
 
     return parse_outcome_table(read_table(read_bytes(path, MAX_OUTCOME_LOG_BYTES), str(path)), str(path))
 
 
 def _routerbench_file(path: Path) -> OutcomeTable:
     from lab.sources.outcome_files import read_bytes
-    from lab.sources.outcomes import MAX_OUTCOME_LOG_BYTES
+    from lab.sources.outcome_log import MAX_OUTCOME_LOG_BYTES
     from lab.sources.replay.routerbench import parse_routerbench
 
     return parse_routerbench(read_bytes(path, MAX_OUTCOME_LOG_BYTES), str(path))

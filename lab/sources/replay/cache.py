@@ -134,24 +134,13 @@ def load(key: str) -> QuerySet | None:
         return None  # missing or damaged: rebuilt by the caller
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: evicted last
-    for column in (
-        queries.ids,
-        queries.text,
-        queries.category,
-        queries.prompt_tokens,
-        queries.quality,
-        queries.output_tokens,
-        queries.cost_usd,
-    ):
-        if column is not None:
-            column.flags.writeable = False
-    return queries
+    return queries.read_only()
 
 
 def store(key: str, queries: QuerySet) -> bool:
     """Cache a query set under `key` (atomically: a temporary file renamed into place); False if not stored."""
     folder = cache_dir()
-    if folder is None:
+    if folder is None or queries.recorded is not None:  # the entry holds the outcome matrix, not a live run's signals
         return False
     ids_are_text = queries.ids.dtype == object or queries.ids.dtype.kind in "US"
     packed = {

@@ -22,14 +22,8 @@ from lab.core.pricing import closest_model_keys, litellm_version, token_prices_u
 from lab.core.queryset import QuerySet
 from lab.core.scenario import ReplayFormat, Scenario, builtin_scenarios, load_scenario, parse_scenario
 from lab.sources.outcome_files import read_table
-from lab.sources.outcomes import (
-    DEFAULT_OUTPUT_TOKENS,
-    MAX_OUTCOME_LOG_BYTES,
-    OutcomeTable,
-    mean_cost_order,
-    parse_outcome_table,
-    to_queryset,
-)
+from lab.sources.outcome_log import DEFAULT_OUTPUT_TOKENS, MAX_OUTCOME_LOG_BYTES, parse_outcome_table
+from lab.sources.outcomes import OutcomeTable, mean_cost_order, to_queryset
 from lab.sources.replay import FILE_FORMATS, PUBLIC_SETS, load_table
 from lab.sources.replay.routerbench import quality_columns, routerbench_table
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from lab.core.errors import DataError
 from lab.sources.outcome_files import read_bytes, read_table
-from lab.sources.outcomes import OutcomeTable, correctness, nonnegative, require_columns, text_column
+from lab.sources.outcome_values import correctness, nonnegative, require_columns, text_column
+from lab.sources.outcomes import OutcomeTable
 
 EVALS = "routellm/routellm/evals"
 SOURCE = "RouteLLM (lm-sys/RouteLLM @ 0b64fda, Apache-2.0)"

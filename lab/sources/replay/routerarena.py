@@ -15,7 +15,8 @@ import pandas as pd
 
 from lab.core.errors import DataError
 from lab.sources.outcome_files import read_bytes, read_table
-from lab.sources.outcomes import MAX_TOKENS, OutcomeTable, require_columns, text_column
+from lab.sources.outcome_values import MAX_TOKENS, require_columns, text_column
+from lab.sources.outcomes import OutcomeTable
 
 RESULTS = "routerarena/cached_results"
 MODELS = ("gemini-2.0-flash-001", "claude-3-haiku-20240307")  # the two cached in the data directory

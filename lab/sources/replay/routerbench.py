@@ -14,7 +14,8 @@ import pandas as pd
 
 from lab.core.errors import DataError
 from lab.sources.outcome_files import read_table
-from lab.sources.outcomes import OutcomeTable, nonnegative, require_columns, text_column, unit_scores
+from lab.sources.outcome_values import nonnegative, require_columns, text_column, unit_scores
+from lab.sources.outcomes import OutcomeTable
 
 IGNORED = frozenset({"sample_id", "prompt", "eval_name", "oracle_model_to_route_to"})
 COST, RESPONSE = "|total_cost", "|model_response"

@@ -15,7 +15,7 @@ from lab.core.scenario import parse_scenario
 from lab.live.log import journal_path
 from lab.live.replies import ROUTER_FALLBACK_RATING
 from lab.live.runner import LiveRunner, run_live
-from lab.sources.outcomes import parse_outcome_log
+from lab.sources.outcome_log import parse_outcome_log
 from tests.lab.live.conftest import arithmetic_queries, make_plan
 
 

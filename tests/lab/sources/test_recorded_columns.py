@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lab.core.errors import DataError
-from lab.sources.outcomes import parse_outcome_log
+from lab.sources.outcome_log import parse_outcome_log
 
 HEADER = {
     "routing_lab_run": {

@@ -274,3 +274,22 @@ def test_a_public_set_from_the_cache_equals_the_parsed_one(data_dir, own_cache):
     cached = replay_queries(scenario, data_dir)
     assert cached is not parsed and cached.n_queries == 14_037
     _assert_same(cached, parsed)
+
+
+def test_a_live_logs_recorded_signals_survive_a_new_process(tmp_path, own_cache):
+    """The cache holds the outcome matrix only: a live log's router ratings and confidences must not be lost on
+    the next process's warm load (llm-router and cascade would fall back to simulated signals)."""
+    from tests.lab.sources.test_recorded_columns import _log, _row
+
+    log = tmp_path / "live.jsonl"
+    log.write_bytes(_log([_row(i) for i in range(12)]))
+    scenario = parse_scenario(
+        "name: live\nmodels: [{key: gpt-4o-mini}, {key: gpt-4o}]\n"
+        f"source: {{kind: replay, format: outcomes, path: '{log}'}}\n"
+    )
+    first = replay_queries(scenario)
+    _new_process()
+    again = replay_queries(scenario)
+    assert first.recorded is not None and again.recorded is not None
+    np.testing.assert_array_equal(again.recorded.router_rating, first.recorded.router_rating)
+    assert not cache.store("r" * 64, first)

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from lab.core.errors import LabError
 from lab.sources.outcome_files import read_table
-from lab.sources.outcomes import parse_outcome_log, to_queryset
+from lab.sources.outcome_log import parse_outcome_log
+from lab.sources.outcomes import to_queryset
 from lab.sources.replay.routellm import parse_contaminated, parse_correctness_csv, parse_gsm8k, parse_mt_bench
 from lab.sources.replay.routerarena import join_results, literal_dict, parse_cached_results
 from lab.sources.replay.routerbench import parse_routerbench

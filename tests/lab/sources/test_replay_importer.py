@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.core.errors import DataError
-from lab.sources.outcomes import parse_outcome_log
+from lab.sources.outcome_log import parse_outcome_log
 from lab.sources.replay.importer import detect_format, read_log
 from lab.sources.replay.routerbench import parse_routerbench
 from tests.lab.sources.test_replay_routerbench import MODELS, _wide

@@ -13,7 +13,7 @@ import pytest
 from lab.core.errors import DataError, LabError
 from lab.core.experiment import build_experiment, run, signals_for
 from lab.core.scenario import parse_scenario
-from lab.sources.outcomes import DEFAULT_OUTPUT_TOKENS, MAX_OUTCOME_LOG_BYTES, parse_outcome_log
+from lab.sources.outcome_log import DEFAULT_OUTPUT_TOKENS, MAX_OUTCOME_LOG_BYTES, parse_outcome_log
 
 GOOD = pd.DataFrame(
     {
