@@ -24,13 +24,15 @@ def experiment_of(args: argparse.Namespace, points: int = 0):
     """The experiment the options ask for; a synthetic size this machine cannot hold is refused before building it."""
     from lab.core.limits import check_size
     from lab.core.scenario import SyntheticSource
+    from lab.core.strategies import strategy_info
     from lab.sources.loader import load_experiment
 
     scenario = scenario_of(args)
     if isinstance(scenario.source, SyntheticSource):
         strategy = args.strategy or scenario.defaults.strategy
         injected = bool(getattr(args, "inject", None))
-        check_size(scenario.source.n_queries, len(scenario.models), points, strategy == "classifier", injected)
+        trains = strategy_info(strategy, scenario.models).trained
+        check_size(scenario.source.n_queries, len(scenario.models), points, trains, injected)
     return load_experiment(scenario, data_dir=args.data_dir)
 
 
