@@ -1,7 +1,7 @@
 """What every `routing-lab` command shares: one-line usage errors, numeric options with a stated range, the
 scenario options, and the output formats (strict JSON, aligned tables, intervals).
 
-Every numeric option goes through add_ranged (tests/lab/test_cli.py fails for one that does not).
+Every numeric option goes through add_ranged (tests/lab/cli/test_cli.py fails for one that does not).
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ def test_json_output_is_strict_json_with_null_where_a_figure_is_undefined(tmp_pa
             assert [point["pgr"] for point in payload["points"]] == [None] * 5
 
 
-@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "cli_golden").glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "golden").glob("*.json")), ids=lambda p: p.stem)
 def test_every_recorded_json_output_parses_strictly(path):
     case = json.loads(path.read_text(encoding="utf-8"))
     if "--format" in case["argv"] and case["argv"][case["argv"].index("--format") + 1] == "json":

@@ -1,4 +1,4 @@
-"""The CLI prints exactly what it printed before the house was regrouped (tests/lab/cli_golden/*.json).
+"""The CLI prints exactly what it printed before the house was regrouped (tests/lab/cli/golden/*.json).
 
 Each file holds a command, its exit status and its standard output, recorded on the commit before lab/ was
 split into subpackages. A deliberate change of a figure re-records the file in the same commit and says why.
@@ -13,7 +13,7 @@ import pytest
 
 from lab.cli import main
 
-GOLDEN = sorted((Path(__file__).parent / "cli_golden").glob("*.json"))
+GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 REPLAYS = ("routellm", "routerarena")
 
 
