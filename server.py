@@ -8,6 +8,15 @@ is in pages/_streamlit_internals.py; Streamlit finds the app by reading this fil
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread per computation. Every session's script runs in its own thread, so the server already computes in
+# parallel; OpenBLAS's own threads (one per core by default) only wake, spin and hand back for the lab's small
+# matrix products (a bootstrap interval is one), competing with the sessions and with the browser on a small
+# machine. Set before numpy is first imported (the imports below), which is when OpenBLAS reads it; an explicit
+# setting in the environment wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from pathlib import Path
 
 import streamlit as st

@@ -1,12 +1,14 @@
-"""Live plotly charts: a chart that redraws in place (Plotly.react) when a rerun changes its figure.
+"""Live plotly charts: charts that redraw in place (Plotly.react) when a rerun changes their figures.
 
 st.plotly_chart folds the figure into the element's identity, so every slider move remounts every
 chart (purge, then two draws each). The Lab page's charts change on every move, so they are drawn by a
 small custom component (Streamlit components v2, keyed, so it stays mounted) that hands each new
-figure to Plotly.react. plotly.js is its basic bundle (assets/, the version the plotly package
-ships: it runs in ~0.16 s in a fresh tab where the full bundle takes ~1 s), served by server.py at
-PLOTLY_JS_ROUTE and loaded once per browser tab; the component keeps it to itself and leaves
-window.Plotly as it was.
+figure to Plotly.react. The Lab's six charts are one such element laid out like rows of st.columns(2):
+every Streamlit element a rerun sends costs the browser a React update, and one element instead of
+fifteen (three rows of two columns with a chart each) is one update with all six redraws in one task.
+plotly.js is its basic bundle (assets/, the version the plotly package ships; it evaluates in a fraction
+of the full bundle's time), served by server.py at PLOTLY_JS_ROUTE and loaded once per browser tab; the
+component keeps it to itself and leaves window.Plotly as it was.
 
 Without server.py (plain `streamlit run app.py`, or AppTest) the route does not exist: the charts
 fall back to st.plotly_chart, same figures, slower reruns.
@@ -24,7 +26,8 @@ PLOTLY_JS_ROUTE = "/routing-lab/plotly-basic.min.js"
 # server.py sets this to PLOTLY_JS_ROUTE when it serves plotly.js; unset means "fall back to st.plotly_chart".
 PLOTLY_JS_ENV = "ROUTING_LAB_PLOTLY_JS"
 
-_HTML = """<div class="routing-lab-chart" style="width: 100%"></div>"""
+# One column by default; a grid of two has st.columns' small gap between its columns and a block's gap between rows.
+_HTML = """<div class="routing-lab-charts" style="display: grid; width: 100%; gap: 1rem; align-items: start"></div>"""
 
 _JS = """
 function loadPlotly(url) {
@@ -49,37 +52,54 @@ function loadPlotly(url) {
   return window.__routingLabPlotly;
 }
 
+function drawChart(Plotly, chart, figure, config) {
+  // Plotly.react recalculates every trace whose object is new; hand it back the drawn object for each trace
+  // whose JSON did not change (a slider move changes the marker, not the 201-point sweep curve).
+  if (!chart.__routingLabResize) {  // once per chart: follow the column's width (a window resize is not enough)
+    chart.__routingLabResize = new ResizeObserver(() => { if (chart.data) Plotly.Plots.resize(chart); });
+    chart.__routingLabResize.observe(chart);
+  }
+  const drawn = chart.__routingLabTraces || [];
+  const texts = figure.data.map((trace) => JSON.stringify(trace));
+  const traces = figure.data.map((trace, i) => (drawn[i] && drawn[i][0] === texts[i] ? drawn[i][1] : trace));
+  chart.__routingLabTraces = traces.map((trace, i) => [texts[i], trace]);
+  return Plotly.react(chart, traces, figure.layout, config);
+}
+
+function failed(charts, error) {
+  for (const chart of charts) {
+    chart.style.minHeight = "";
+    chart.textContent = `This chart could not be drawn: ${error.message}. Start the lab with \\`uv run routing-lab\\`.`;
+  }
+}
+
 export default function (component) {
-  // Runs on mount and again on every rerun that changes `data`; the chart div stays, so Plotly.react
-  // diffs the new figure against the drawn one instead of drawing from scratch.
+  // Runs on mount and again on every rerun that changes `data`; the chart divs stay, so Plotly.react
+  // diffs each new figure against the drawn one instead of drawing from scratch. One element may carry
+  // several charts (a grid, like rows of st.columns): one update, one task, one layout for all of them.
   const { parentElement } = component;
-  const chart = parentElement.querySelector(".routing-lab-chart");
-  if (!chart || !component.data) return;
+  if (!component.data) return;
   const data = JSON.parse(new TextDecoder().decode(component.data));  // sent as bytes: see _payload
-  if (!data.figure) {  // the preload: fetch and evaluate plotly.js while the script is still running
+  const figures = data.figures;
+  if (!figures.length) {  // the preload: fetch and evaluate plotly.js while the script is still running
     loadPlotly(data.plotly_js).catch(() => {});
     return;
   }
-  const figure = data.figure;
-  chart.style.minHeight = `${(figure.layout && figure.layout.height) || 380}px`;
+  const grid = parentElement.querySelector(".routing-lab-charts");
+  if (!grid) return;
+  grid.style.gridTemplateColumns = `repeat(${data.columns || 1}, minmax(0, 1fr))`;
+  while (grid.children.length < figures.length) {
+    const chart = document.createElement("div");
+    chart.className = "routing-lab-chart";
+    grid.appendChild(chart);
+  }
+  while (grid.children.length > figures.length) grid.lastChild.remove();
+  const charts = Array.from(grid.children);
+  (data.keys || []).forEach((key, i) => { if (charts[i]) charts[i].dataset.chart = key; });
+  figures.forEach((figure, i) => { charts[i].style.minHeight = `${(figure.layout && figure.layout.height) || 380}px`; });
   loadPlotly(data.plotly_js)
-    .then((Plotly) => {
-      if (!chart.__routingLabResize) {  // once per chart: follow the column's width (a window resize is not enough)
-        chart.__routingLabResize = new ResizeObserver(() => { if (chart.data) Plotly.Plots.resize(chart); });
-        chart.__routingLabResize.observe(chart);
-      }
-      // Plotly.react recalculates every trace whose object is new; hand it back the drawn object for each trace
-      // whose JSON did not change (a slider move changes the marker, not the 201-point sweep curve).
-      const drawn = chart.__routingLabTraces || [];
-      const texts = figure.data.map((trace) => JSON.stringify(trace));
-      const traces = figure.data.map((trace, i) => (drawn[i] && drawn[i][0] === texts[i] ? drawn[i][1] : trace));
-      chart.__routingLabTraces = traces.map((trace, i) => [texts[i], trace]);
-      return Plotly.react(chart, traces, figure.layout, data.config);
-    })
-    .catch((error) => {
-      chart.style.minHeight = "";
-      chart.textContent = `This chart could not be drawn: ${error.message}. Start the lab with \\`uv run routing-lab\\`.`;
-    });
+    .then((Plotly) => Promise.all(figures.map((figure, i) => drawChart(Plotly, charts[i], figure, data.config))))
+    .catch((error) => failed(charts, error));
 }
 """
 
@@ -101,17 +121,37 @@ def plotly_js_url() -> str | None:
     return f"/{base}{route}" if base else route
 
 
-def _payload(figure_json: str, config: dict, url: str) -> bytes:
+def _payload(figures_json: list[str], config: dict, url: str, keys: tuple[str, ...] = (), columns: int = 1) -> bytes:
     """The component's data as UTF-8 JSON bytes. Streamlit passes bytes through untouched; a dict or str
-    would be scanned for dataframes, which imports pandas (~1 s on the first page) and costs on every move."""
-    return f'{{"figure": {figure_json}, "config": {json.dumps(config)}, "plotly_js": {json.dumps(url)}}}'.encode()
+    would be scanned for dataframes, which imports pandas on the first page and costs on every move."""
+    return (
+        f'{{"figures": [{", ".join(figures_json)}], "keys": {json.dumps(list(keys))}, "columns": {columns}, '
+        f'"config": {json.dumps(config)}, "plotly_js": {json.dumps(url)}}}'
+    ).encode()
 
 
 def preload_plotly() -> None:
     """Start loading plotly.js in the browser now (app.py calls this first), so the first live chart need not wait."""
     url = plotly_js_url()
     if url is not None:
-        _COMPONENT(key="routing_lab_plotly_preload", data=_payload("null", {}, url), height=1)
+        _COMPONENT(key="routing_lab_plotly_preload", data=_payload([], {}, url), height=1)
+
+
+def live_charts(where, figures: dict, key: str, columns: int = 2, config: dict | None = None) -> None:
+    """Draw `figures` (chart key -> figure) row by row in `columns` columns as one element, which a rerun with
+    new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their widths)."""
+    url = plotly_js_url()
+    keys = list(figures)
+    if url is None:
+        for start in range(0, len(keys), columns):
+            for column, name in zip(where.columns(columns), keys[start : start + columns]):
+                column.plotly_chart(figures[name], theme=None, config=config or {}, key=name)
+        return
+    import plotly.io as pio
+
+    body = [pio.to_json(figures[name], validate=False) for name in keys]
+    with where:
+        _COMPONENT(key=key, data=_payload(body, config or {}, url, tuple(keys), columns))
 
 
 def live_chart(where, figure, key: str, config: dict | None = None) -> None:
@@ -123,4 +163,4 @@ def live_chart(where, figure, key: str, config: dict | None = None) -> None:
     import plotly.io as pio
 
     with where:
-        _COMPONENT(key=key, data=_payload(pio.to_json(figure, validate=False), config or {}, url))
+        _COMPONENT(key=key, data=_payload([pio.to_json(figure, validate=False)], config or {}, url, (key,)))

@@ -7,7 +7,7 @@ import streamlit as st
 from lab.present.lab_view import lab_view
 from pages import _caches as caches
 from pages import _sidebar as sidebar
-from pages._live_chart import live_chart
+from pages._live_chart import live_charts
 from pages._state import PAGE_FILES_KEY
 
 sidebar.page("lab")
@@ -27,6 +27,7 @@ for note in exp.notes:
 
 # Live charts redraw on every slider move: no mode bar (fewer nodes per redraw); hover, zoom and double-click stay.
 LIVE = {"displayModeBar": False}
+CHARTS = ("split_model", "split_category", "quality", "monthly_cost", "frontier", "sweep")  # row by row, two a row
 
 
 def _cards(cards) -> None:
@@ -62,10 +63,7 @@ def live() -> None:
         gallery = st.session_state.get(PAGE_FILES_KEY, {}).get("failure_gallery")
         if gallery is not None:
             st.page_link(gallery, label="Open the Failure gallery on this failure", icon=":material/warning:")
-    for left_key, right_key in (("split_model", "split_category"), ("quality", "monthly_cost"), ("frontier", "sweep")):
-        left, right = st.columns(2)
-        live_chart(left, view.figures[left_key], key=left_key, config=LIVE)
-        live_chart(right, view.figures[right_key], key=right_key, config=LIVE)
+    live_charts(st.container(), {key: view.figures[key] for key in CHARTS}, key="lab_charts", config=LIVE)
     st.caption(view.caption)
 
 

@@ -23,13 +23,14 @@ BASIC_BUNDLE_TRACES = {"scatter", "bar", "pie"}
 LIVE_KEYS = ["split_model", "split_category", "quality", "monthly_cost", "frontier", "sweep"]
 
 
-def _live_figures(at) -> dict[str, dict]:
-    """The figures handed to the live-chart component, by chart key (the preload element carries none)."""
+def _live_figures(at) -> dict[tuple[str, str], dict]:
+    """The figures handed to the live-chart components, by (element id, chart key); the preload element carries none."""
     out = {}
     for element in at.get("bidi_component"):
         payload = json.loads(element.proto.bytes)
-        if payload.get("figure"):
-            out[element.proto.id] = payload["figure"]
+        assert len(payload["keys"]) == len(payload["figures"])
+        for key, figure in zip(payload["keys"], payload["figures"]):
+            out[(element.proto.id, key)] = figure
     return out
 
 
@@ -59,14 +60,15 @@ def test_under_server_py_the_lab_charts_are_live_components_whose_figures_follow
     assert_clean(at)
     assert at.get("plotly_chart") == []
     before = _live_figures(at)
-    assert len(before) == len(LIVE_KEYS)
+    assert [key for _, key in before] == LIVE_KEYS, "the six charts, row by row"
+    assert len({element for element, _ in before}) == 1, "one element draws the six (one browser update a move)"
     payloads = [json.loads(e.proto.bytes) for e in at.get("bidi_component")]
     assert {p["plotly_js"] for p in payloads} == {PLOTLY_JS_ROUTE}
     slider = threshold_sliders(at)[0]
     slider.set_value(min(slider.value + 0.2, 1.0)).run()
     assert_clean(at)
     after = _live_figures(at)
-    assert list(after) == list(before), "the same keyed elements (ids) carry the new figures: nothing remounts"
+    assert list(after) == list(before), "the same keyed element (id) carries the new figures: nothing remounts"
     moved = [k for k in before if _drawn(after[k]) != _drawn(before[k])]
     assert moved == list(before), "every live chart moved with the threshold"
 

@@ -107,3 +107,33 @@ def test_coupling_8_the_file_uploader_still_carries_the_test_ids_the_upload_guar
         assert f"`{test_id}`" in bundle or f'"{test_id}"' in bundle, (
             f"Streamlit's frontend no longer has data-testid {test_id}: the upload size guard cannot find the uploader"
         )
+
+
+def test_coupling_9_the_preload_header_names_the_chart_chunk_and_what_it_imports(monkeypatch):
+    from pathlib import Path
+
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    static = Path(st.__file__).parent / "static"
+    chunks = internals.chart_chunks()
+    assert chunks and chunks[0].startswith(f"{internals.CHART_CHUNK}."), (
+        f"Streamlit's frontend has no {internals.CHART_CHUNK}.<hash>.js any more: the charts' chunk is not preloaded"
+    )
+    page_preloads = (static / "index.html").read_text()
+    for name in chunks:
+        assert (static / "static" / "js" / name).is_file(), name
+        assert name not in page_preloads, f"{name} is preloaded by Streamlit's page already"
+    # every chunk a listed one imports is listed or preloaded by the page: nothing on the chain waits for another
+    for name in chunks:
+        for imported in internals._STATIC_IMPORT.findall((static / "static" / "js" / name).read_text()):
+            assert imported in chunks or imported in page_preloads, f"{name} imports {imported}, not preloaded"
+
+    monkeypatch.setenv("ROUTING_LAB_PLOTLY_JS", PLOTLY_JS_ROUTE)
+    for base, prefix in (("", "/static/js/"), ("/a/b/", "/a/b/static/js/")):
+        monkeypatch.setattr(st, "get_option", lambda name, base=base: base if name == "server.baseUrlPath" else None)
+        app = Starlette(routes=[Route("/", lambda request: HTMLResponse("<html></html>"))])
+        link = TestClient(internals.PreloadPlotly(app)).get("/").headers["link"]
+        assert f"<{prefix}{chunks[0]}>; rel=modulepreload" in link
+        assert all(f"<{prefix}{name}>; rel=modulepreload" in link for name in chunks)
