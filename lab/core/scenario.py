@@ -11,7 +11,7 @@ from lab import _paths as paths
 from lab.core.errors import LabError
 from lab.core.limits import MAX_QUERIES, MAX_SEED, MAX_TEXTS_PER_CATEGORY, MIN_QUERIES
 from lab.core.models import ModelSpec
-from lab.core.yaml_text import parse_yaml_mapping
+from lab.core.yaml_text import parse_yaml_mapping, read_named_yaml
 
 # The text families of the synthetic generator (lab.sources.texts holds their templates).
 TextFamily = Literal[
@@ -238,16 +238,5 @@ def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A built-in scenario by name, or a scenario file by path."""
-    builtins = builtin_scenarios()
-    key = str(name_or_path)
-    if key in builtins:
-        path = builtins[key]
-    else:
-        path = Path(key)
-        if not path.is_file():
-            raise LabError(f"unknown scenario '{key}': not a built-in ({', '.join(builtins)}) and no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LabError(f"{path}: cannot read the scenario ({exc.__class__.__name__}); save it as UTF-8 YAML") from None
-    return parse_scenario(text, origin=str(path))
+    text, origin = read_named_yaml(name_or_path, builtin_scenarios(), "scenario")
+    return parse_scenario(text, origin=origin)

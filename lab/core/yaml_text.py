@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,3 +25,22 @@ def parse_yaml_mapping(text: str, origin: str, shape: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise LabError(f"{origin}: {shape}")
     return data
+
+
+def read_named_yaml(name_or_path: str | Path, builtins: Mapping[str, Path], kind: str) -> tuple[str, str]:
+    """The text of a built-in `kind` (scenario, workshop) by name, or of a file by path, and where it came from.
+
+    An unknown name that is no file, or a file that cannot be read as UTF-8, is one LabError saying so.
+    """
+    key = str(name_or_path)
+    if key in builtins:
+        path = builtins[key]
+    else:
+        path = Path(key)
+        if not path.is_file():
+            raise LabError(f"unknown {kind} '{key}': not a built-in ({', '.join(builtins)}) and no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabError(f"{path}: cannot read the {kind} ({exc.__class__.__name__}); save it as UTF-8 YAML") from None
+    return text, str(path)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lab.core.errors import LabError
 from lab.core.scenario import SCENARIO_DIR, ReplaySource, Scenario, builtin_scenarios, load_scenario
 from lab.core.strategies import list_strategies
-from lab.core.yaml_text import parse_yaml_mapping
+from lab.core.yaml_text import parse_yaml_mapping, read_named_yaml
 from lab.failures.calibration import RecalibrationMethod
 from lab.failures.registry import get_failure
 from lab.workshop.goals import Condition
@@ -260,16 +260,5 @@ def parse_workshop(text: str, origin: str = "<workshop>") -> Workshop:
 
 def load_workshop(name_or_path: str | Path = DEFAULT_WORKSHOP) -> Workshop:
     """A built-in workshop by name, or a workshop file by path."""
-    builtins = builtin_workshops()
-    key = str(name_or_path)
-    if key in builtins:
-        path = builtins[key]
-    else:
-        path = Path(key)
-        if not path.is_file():
-            raise LabError(f"unknown workshop '{key}': not a built-in ({', '.join(builtins)}) and no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LabError(f"{path}: cannot read the workshop ({exc.__class__.__name__}); save it as UTF-8 YAML") from None
-    return parse_workshop(text, origin=str(path))
+    text, origin = read_named_yaml(name_or_path, builtin_workshops(), "workshop")
+    return parse_workshop(text, origin=origin)
