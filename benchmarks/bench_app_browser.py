@@ -42,6 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import percentile
+
 from devkit.browser_harness import (
     ARTIFACTS,
     CHROMIUM,
@@ -73,15 +75,6 @@ import streamlit as st
 value = st.slider("floor above score", 0.0, 1.0, 0.25, 0.01)
 st.metric("value", f"{value:.2f}")
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0-1) by linear interpolation."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 class Target:

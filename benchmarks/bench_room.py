@@ -30,14 +30,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devkit.browser_harness import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, MUTATION_PROBE, REPO, free_port
+from timing import percentile
+
+from devkit.browser_harness import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    MUTATION_PROBE,
+    REPO,
+    app_command,
+    free_port,
+    wait_healthy,
+)
 from lab.present.text import pct
 from lab.workshop.exercises import load_workshop
 from lab.workshop.measure import exercise_experiment, measure, stage
@@ -57,15 +67,6 @@ def expected_savings() -> dict[int, str]:
     exercise = load_workshop().exercise(EXERCISE)
     staged = stage(exercise_experiment(exercise), exercise.start)
     return {k: f"Savings: {pct(measure(staged, (k / 100,), with_apgr=False).values['savings'])}" for k in range(101)}
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0-1) by linear interpolation."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -91,19 +92,10 @@ class Server:
         # loopback only; the address does not change what is measured
         env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "STREAMLIT_SERVER_ADDRESS": "127.0.0.1"}
         self.log = log.open("wb")
-        command = [str(Path(sys.executable).parent / "routing-lab"), "app", "--headless", "--port", str(self.port)]
-        self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        started = time.perf_counter()
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.perf_counter() - started > 90:
-                raise RuntimeError(f"the server did not start; see {log}")
-            time.sleep(0.1)
+        self.proc = subprocess.Popen(
+            app_command(self.port), cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        wait_healthy(self.base, self.proc, 90, lambda: f"see {log}")
 
     def stop(self) -> None:
         self.proc.terminate()

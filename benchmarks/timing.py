@@ -1,4 +1,4 @@
-"""Timing for the benchmarks: the median wall time of a call, after one warm-up."""
+"""Timing for the benchmarks: the median wall time of a call, after one warm-up, and quantiles of timings."""
 
 from __future__ import annotations
 
@@ -16,3 +16,12 @@ def median_seconds(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0-1) of `values` by linear interpolation."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)

@@ -47,6 +47,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def app_command(port: int) -> list[str]:
+    """The app exactly as the README starts it (`routing-lab app`, with the app's own settings), headless on `port`."""
+    return [str(Path(sys.executable).with_name("routing-lab")), "app", "--headless", "--port", str(port)]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float, describe_exit) -> None:
+    """Return once the server at `base` answers its health check; a RuntimeError if `proc` exits first (with
+    `describe_exit()` saying why) or `timeout_s` passes."""
+    started = time.perf_counter()
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {describe_exit()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.perf_counter() - started > timeout_s:
+            raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s")
+        time.sleep(0.05)
+
+
+def _tail(proc: subprocess.Popen) -> str:
+    return "\n" + (proc.stdout.read().decode(errors="replace")[-3000:] if proc.stdout else "")
+
+
 @contextlib.contextmanager
 def streamlit_server(
     extra_env: dict[str, str] | None = None,
@@ -61,7 +88,7 @@ def streamlit_server(
     if base_url_path:
         env["STREAMLIT_SERVER_BASE_URL_PATH"] = base_url_path
     if script is None:  # the app exactly as the README starts it: `routing-lab app`, with the app's own settings
-        cmd = [str(Path(sys.executable).with_name("routing-lab")), "app", "--headless", "--port", str(port)]
+        cmd = app_command(port)
     else:  # another script (Streamlit's floor, a plain app.py) as `streamlit run` starts it
         cmd = [
             sys.executable,
@@ -80,19 +107,7 @@ def streamlit_server(
     )
     base = f"http://127.0.0.1:{port}" + (f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else "")
     try:
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - started > timeout_s:
-                raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s")
-            time.sleep(0.05)
+        wait_healthy(base, proc, timeout_s, lambda: _tail(proc))
         yield base, time.perf_counter() - started
     finally:
         proc.terminate()
