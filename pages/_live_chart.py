@@ -52,18 +52,44 @@ function loadPlotly(url) {
   return window.__routingLabPlotly;
 }
 
+// plotly.py sends numpy arrays as {dtype, bdata} (base64). plotly.js decodes such a spec into a new typed array
+// on every draw, and its diff compares arrays by identity, so an unchanged curve reads as new data and the whole
+// chart is drawn again. Decoded once here and handed back unchanged, it is not.
+const TYPED = { i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray, i2: Int16Array, u2: Uint16Array,
+  i4: Int32Array, u4: Uint32Array, f4: Float32Array, f8: Float64Array };
+
+function typedArray(spec) {
+  const Type = TYPED[spec.dtype];
+  if (!Type || spec.shape !== undefined) return spec;  // 2-D, or a type plotly.js knows and this does not: its own decoder
+  const bytes = Uint8Array.from(atob(spec.bdata), (c) => c.charCodeAt(0));
+  return new Type(bytes.buffer);
+}
+
+function isTypedArraySpec(value) {
+  return typeof value.bdata === "string" && typeof value.dtype === "string";
+}
+
+function reuse(raw, drawnRaw, drawnValue) {
+  // What to hand plotly for `raw` (parsed JSON): the drawn value wherever the JSON did not change, so plotly.js's
+  // diff sees the same objects and redraws only what changed (a slider move moves a marker, not a 201-point curve).
+  if (raw === null || typeof raw !== "object") return raw;
+  if (drawnRaw !== undefined && JSON.stringify(raw) === JSON.stringify(drawnRaw)) return drawnValue;
+  if (Array.isArray(raw)) return raw.map((item, i) => reuse(item, drawnRaw && drawnRaw[i], drawnValue && drawnValue[i]));
+  if (isTypedArraySpec(raw)) return typedArray(raw);
+  const value = {};
+  for (const key of Object.keys(raw)) value[key] = reuse(raw[key], drawnRaw && drawnRaw[key], drawnValue && drawnValue[key]);
+  return value;
+}
+
 function drawChart(Plotly, chart, figure, config) {
-  // Plotly.react recalculates every trace whose object is new; hand it back the drawn object for each trace
-  // whose JSON did not change (a slider move changes the marker, not the 201-point sweep curve).
   if (!chart.__routingLabResize) {  // once per chart: follow the column's width (a window resize is not enough)
     chart.__routingLabResize = new ResizeObserver(() => { if (chart.data) Plotly.Plots.resize(chart); });
     chart.__routingLabResize.observe(chart);
   }
-  const drawn = chart.__routingLabTraces || [];
-  const texts = figure.data.map((trace) => JSON.stringify(trace));
-  const traces = figure.data.map((trace, i) => (drawn[i] && drawn[i][0] === texts[i] ? drawn[i][1] : trace));
-  chart.__routingLabTraces = traces.map((trace, i) => [texts[i], trace]);
-  return Plotly.react(chart, traces, figure.layout, config);
+  const drawn = chart.__routingLabDrawn;
+  const value = reuse(figure, drawn && drawn.raw, drawn && drawn.value);
+  chart.__routingLabDrawn = { raw: figure, value };
+  return Plotly.react(chart, value.data, value.layout || {}, config);
 }
 
 function failed(charts, error) {

@@ -123,7 +123,8 @@ def require_set(name: str, data_dir: str | Path | None = None) -> Path:
     return where.path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's contents (read in blocks)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -139,7 +140,9 @@ def status(data_dir: str | Path | None = None, sets: list[str] | None = None) ->
     report = []
     for path in paths:
         file = where.path / path
-        state: FileState = "missing" if not file.is_file() else ("ok" if _sha256(file) == expected[path] else "changed")
+        state: FileState = (
+            "missing" if not file.is_file() else ("ok" if file_sha256(file) == expected[path] else "changed")
+        )
         report.append(FileStatus(path, state))
     return where, report
 

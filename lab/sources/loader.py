@@ -14,15 +14,35 @@ from lab.core.scenario import Scenario, SyntheticSource
 def load_queries(scenario: Scenario, data_dir: str | Path | None = None) -> tuple[QuerySet, RouterClassifier | None]:
     """The scenario's query set (generated or replayed) and a cross-domain classifier where it asks for one."""
     if isinstance(scenario.source, SyntheticSource):
-        from lab.sources.synthetic import generate_queryset
-
         # the least any run on the set needs; callers that know more (a classifier, a sweep) check that first
         check_size(scenario.source.n_queries, len(scenario.models), classifier=False, injected=False)
-
-        return generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name), None
+        return generated_queries(scenario), None
     from lab.sources.replay import load_replay
 
     return load_replay(scenario, data_dir)
+
+
+def generated_queries(scenario: Scenario) -> QuerySet:
+    """A synthetic scenario's query set: from the query-set cache when this lab generated it before, else generated
+    (and cached). The key holds everything the generator reads: the source, the models, the seed and the name."""
+    from lab.sources import cache
+
+    assert isinstance(scenario.source, SyntheticSource)
+    choices = {
+        "source": scenario.source.model_dump(mode="json"),
+        "models": [spec.model_dump(mode="json") for spec in scenario.models],
+        "seed": scenario.seed,
+        "name": scenario.name,
+    }
+    key = cache.cache_key("synthetic", (), choices)
+    cached = cache.load(key)
+    if cached is not None:
+        return cached
+    from lab.sources.synthetic import generate_queryset
+
+    queries = generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name)
+    cache.store(key, queries)
+    return queries
 
 
 def load_experiment(scenario: Scenario, data_dir: str | Path | None = None) -> Experiment:

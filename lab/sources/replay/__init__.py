@@ -5,7 +5,7 @@ files (routerbench, outcomes) from the scenario's path. The scenario's models ma
 models in order (cheapest first). A scenario model whose key is not the recorded model re-prices
 it: quality stays as recorded for the original model and cost becomes tokens x the new price,
 which the notes say. Loads are cached in the process per data directory and file state (bounded),
-and replayed query sets on disk across processes (lab.sources.replay.cache), keyed by the files'
+and replayed query sets on disk across processes (lab.sources.cache), keyed by the files'
 sha256. The parsers (and pandas) are imported only when a file is parsed.
 """
 
@@ -23,8 +23,8 @@ from lab.core.classifier import RouterClassifier, fit_classifier
 from lab.core.errors import LabError
 from lab.core.queryset import QuerySet
 from lab.core.scenario import ReplayFormat, Scenario
-from lab.sources.datadir import require_set, set_files
-from lab.sources.replay import cache
+from lab.sources import cache
+from lab.sources.datadir import file_sha256, require_set, set_files
 
 if TYPE_CHECKING:
     from lab.sources.outcomes import OutcomeTable
@@ -113,7 +113,7 @@ def _digests(location: str, signature: tuple[tuple[str, int, int], ...]) -> tupl
     """(name relative to the location, sha256) of each file; hashed again when a file's size or time changes."""
     root = Path(location)
     return tuple(
-        (Path(name).relative_to(root).as_posix() if root.is_dir() else Path(name).name, cache.file_sha256(Path(name)))
+        (Path(name).relative_to(root).as_posix() if root.is_dir() else Path(name).name, file_sha256(Path(name)))
         for name, _, _ in signature
     )
 

@@ -1,5 +1,6 @@
-"""The replay cache: the same query set from disk as from parsing, keyed by file contents and the lab's version,
-never trusted without its key, safe with several writers, bounded, and never pickled."""
+"""The query-set cache: the same query set from disk as from parsing or generating, keyed by file contents (or the
+generator's inputs) and the lab's version, never trusted without its key, safe with several writers, bounded, and
+never pickled."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from hypothesis import strategies as st
 
 from lab.core.queryset import QuerySet
 from lab.core.scenario import load_scenario, parse_scenario
-from lab.sources import replay
-from lab.sources.replay import cache, replay_queries
+from lab.sources import cache, loader, replay, synthetic
+from lab.sources.replay import replay_queries
 
 MODELS = ["gpt-3.5-turbo-1106", "gpt-4-1106-preview"]
 
@@ -293,3 +294,35 @@ def test_a_live_logs_recorded_signals_survive_a_new_process(tmp_path, own_cache)
     assert first.recorded is not None and again.recorded is not None
     np.testing.assert_array_equal(again.recorded.router_rating, first.recorded.router_rating)
     assert not cache.store("r" * 64, first)
+
+
+def _generated(scenario):
+    return synthetic.generate_queryset(scenario.source, list(scenario.models), scenario.seed, scenario.name)
+
+
+def test_a_generated_set_comes_back_from_the_cache_as_generated(own_cache, monkeypatch):
+    scenario = load_scenario("customer-support").with_queries(400)
+    first = loader.generated_queries(scenario)
+    _assert_same(first, _generated(scenario))
+    assert len(list(own_cache.glob("*.npz"))) == 1
+
+    def generate_again(*args, **kwargs):
+        raise AssertionError("generated again although the cache holds this set")
+
+    monkeypatch.setattr(synthetic, "generate_queryset", generate_again)
+    _assert_same(loader.generated_queries(scenario), first)
+
+
+def test_a_generated_set_is_keyed_by_everything_the_generator_reads(own_cache):
+    base = load_scenario("customer-support").with_queries(300)
+    cheaper = base.models[0].model_copy(update={"input_usd_per_token": base.models[0].input_usd_per_token / 2})
+    variants = [
+        base,
+        base.model_copy(update={"seed": base.seed + 1}),
+        base.with_queries(301),
+        base.model_copy(update={"name": "another-name"}),
+        base.model_copy(update={"models": (cheaper, *base.models[1:])}),
+    ]
+    for scenario in variants:
+        _assert_same(loader.generated_queries(scenario), _generated(scenario))
+    assert len(list(own_cache.glob("*.npz"))) == len(variants)
