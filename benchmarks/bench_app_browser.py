@@ -15,7 +15,8 @@ For each it measures:
   that server's life, and a move counts as complete only when every chart on the page changed. The two servers
   run side by side and their moves alternate in blocks, so both see the same load;
 - the first page from launch: from starting the server to the page drawn (the app: six charts drawn and the
-  script finished; the floor: its metric drawn), the browser already open, as a user's is. Starts alternate
+  script finished; the floor: its metric drawn; both: no element still a placeholder while its code loads),
+  the browser already open, as a user's is. Starts alternate
   between the app and the floor; the median over --starts starts is reported;
 - a new session on a running server: a fresh browser context (empty cache, as a new user's) opening the page
   after the first page was drawn, to the same point.
@@ -86,12 +87,14 @@ class Target:
         self.url_query = f"/?n={N_QUERIES}" if script is None else ""
 
     def wait_drawn(self, page) -> None:
-        """Wait until the page is drawn: the app's six charts and its script finished, or the floor's metric."""
+        """Wait until the page is drawn: the app's six charts and its script finished, or the floor's metric; and, for
+        both, no element still a grey placeholder while its code loads (Streamlit's stSkeleton)."""
         if self.script is None:
             wait_for_app(page, min_charts=LAB_CHARTS)
         else:
             page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
             page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
 
     @property
     def slider(self) -> str:

@@ -111,7 +111,7 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
     clean_sweep = inputs.clean_sweep
     anchors = Anchors.of(exp.baselines, inputs.oracle, exp.singles)
     frontier_curves = sweep_curves = [Curve(strategy, strategy, clean_sweep)]
-    points = [Point(f"now: {label}", strategy, summary)]
+    points = [Point(f"now: {label}", strategy, summary, legend=f"now: {strategy}")]
     frontier_note = sweep_note = None
     if inj and inputs.injected_sweep is not None:
         injected = Curve(f"{strategy} ({INJECTED_SUFFIX})", strategy, inputs.injected_sweep, injected=True)

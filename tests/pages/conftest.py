@@ -66,6 +66,11 @@ def traces(figure: dict) -> dict[str, dict]:
     return {t.get("name"): t for t in figure["data"]}
 
 
+def operating_points(figure: dict) -> list[tuple[float, float]]:
+    """A frontier's operating points (cost per 1,000 queries, quality): the diamonds drawn as layout shapes."""
+    return [(s["xanchor"], s["yanchor"]) for s in figure["layout"].get("shapes", []) if s.get("type") == "path"]
+
+
 def widget(elements, label: str):
     """The one widget with this label."""
     found = [w for w in elements if w.label == label]

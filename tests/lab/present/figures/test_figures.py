@@ -140,9 +140,18 @@ def test_frontier_has_random_line_oracle_hull_and_operating_points(runs, default
     hull = by_name["cascade: upper hull"]
     assert np.all(np.diff(hull.x) > 0) and np.all(np.diff(hull.y) >= 0)
     assert np.all(np.asarray(hull.y) >= np.interp(hull.x, by_name["cascade"].x, by_name["cascade"].y) - 1e-9)
-    assert by_name["now"].x[0] == pytest.approx(low.cost_per_query_usd * PER_1K) and by_name["now"].y[
-        0
-    ] == pytest.approx(low.quality)
+    # the operating points are shapes (a slider move redraws them alone); their legend entries are traces without data
+    diamonds = [shape for shape in fig.layout.shapes if shape.type == "path"]
+    assert [(d.xanchor, d.yanchor) for d in diamonds] == [
+        (pytest.approx(s.cost_per_query_usd * PER_1K), pytest.approx(s.quality)) for s in (low, high)
+    ]
+    assert [d.fillcolor == "white" for d in diamonds] == [False, True]  # the run with failures is an open diamond
+    whiskers = [shape for shape in fig.layout.shapes if shape.type == "line" and shape.xsizemode != "pixel"]
+    assert [(w.x0, w.y0, w.y1) for w in whiskers] == [
+        (pytest.approx(s.cost_per_query_usd * PER_1K), pytest.approx(s.quality_ci[0]), pytest.approx(s.quality_ci[1]))
+        for s in (low, high)
+    ]
+    assert list(by_name["now"].x) == [None] and by_name["now, with failures"].marker.symbol == "diamond-open"
     assert "cost per 1,000 queries (USD)" in _axis_titles(fig)
 
 
