@@ -24,13 +24,11 @@ coupling, when a Streamlit upgrade moves or removes what it relies on (streamlit
 8. The uploader's DOM: the upload size guard (pages/_upload_guard.py, a components-v2 script) finds the file
    uploader by its test id (`stFileUploader`) and its file input to stop a file above the lab's limit before
    Streamlit's uploader takes it; UPLOADER_TEST_IDS names it for the test.
-9. The element chunks: Streamlit's frontend loads the code for most elements (a components-v2 element such as
-   the live charts, a slider, a select box, a number or text input, st.html) as separate chunks, each only once
-   the first such element arrives, after the page's own scripts and the first messages; until one is loaded
-   its elements are grey placeholders (stSkeleton), no chart can mount and plotly.js cannot start. The preload
-   header also names the chunks of the elements the Lab page draws (found by their names, e.g.
-   BidiComponent.<hash>.js, in Streamlit's static folder) and the chunks they import, as rel=modulepreload,
-   so the browser fetches them with the page.
+9. The chart chunk: Streamlit's frontend loads the code for a components-v2 element (the live charts) as a
+   separate chunk only once the first such element arrives, after the page's own scripts and the first
+   messages; until it is loaded no chart can mount and plotly.js cannot start. The preload header also names
+   that chunk (found by its name, BidiComponent.<hash>.js, in Streamlit's static folder) and the chunks it
+   imports, as rel=modulepreload, so the browser fetches them with the page.
 """
 
 from __future__ import annotations
@@ -87,19 +85,17 @@ def plotly_js_routes() -> list[Route]:
     return [Route(PLOTLY_JS_ROUTE, plotly_js), Route("/{base_url_path:path}" + PLOTLY_JS_ROUTE, plotly_js)]
 
 
-# coupling 9: the frontend chunks of the elements the Lab page draws (components v2 for the live charts first, then
-# st.html, select boxes, number and text inputs, sliders), which Streamlit loads only when the first such element arrives
-ELEMENT_CHUNKS = ("BidiComponent", "Html", "Selectbox", "NumberInput", "TextInput", "Slider")
+CHART_CHUNK = "BidiComponent"  # coupling 9: the frontend chunk that draws a components-v2 element (the live charts)
 _STATIC_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 
 
-def element_chunks(static_dir: Path | None = None) -> list[str]:
-    """The frontend's JavaScript chunks (file names under static/js) that the Lab page's elements need beyond what
-    Streamlit's page already preloads: each of ELEMENT_CHUNKS and what it imports (coupling 9)."""
+def chart_chunks(static_dir: Path | None = None) -> list[str]:
+    """The frontend's JavaScript chunks (file names under static/js) that the live charts need beyond what
+    Streamlit's page already preloads: the components-v2 chunk and what it imports (coupling 9)."""
     static = static_dir or Path(streamlit.__file__).resolve().parent / "static"
     js = static / "static" / "js"
     preloaded = set(re.findall(r"static/js/([\w.-]+\.js)", (static / "index.html").read_text(encoding="utf-8")))
-    todo = [p.name for name in ELEMENT_CHUNKS for p in sorted(js.glob(f"{name}.*.js"))]
+    todo = [p.name for p in sorted(js.glob(f"{CHART_CHUNK}.*.js"))]
     found: list[str] = []
     while todo:
         name = todo.pop(0)
@@ -112,14 +108,14 @@ def element_chunks(static_dir: Path | None = None) -> list[str]:
 
 class PreloadPlotly:
     """ASGI middleware adding `Link: <plotly.js>; rel=preload` to every HTML response (coupling 4), and
-    `rel=modulepreload` for the chunks the Lab page's elements need (coupling 9)."""
+    `rel=modulepreload` for the chunks the live charts need (coupling 9)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         prefix = f"/{base}/static/js/" if base else "/static/js/"
         links = [f"<{plotly_js_url()}>; rel=preload; as=script"]
-        links += [f"<{prefix}{name}>; rel=modulepreload" for name in element_chunks()]
+        links += [f"<{prefix}{name}>; rel=modulepreload" for name in chart_chunks()]
         self.link = ", ".join(links).encode()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

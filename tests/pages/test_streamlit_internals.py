@@ -109,7 +109,7 @@ def test_coupling_8_the_file_uploader_still_carries_the_test_ids_the_upload_guar
         )
 
 
-def test_coupling_9_the_preload_header_names_the_element_chunks_and_what_they_import(monkeypatch):
+def test_coupling_9_the_preload_header_names_the_chart_chunk_and_what_it_imports(monkeypatch):
     from pathlib import Path
 
     from starlette.applications import Starlette
@@ -117,12 +117,10 @@ def test_coupling_9_the_preload_header_names_the_element_chunks_and_what_they_im
     from starlette.routing import Route
 
     static = Path(st.__file__).parent / "static"
-    chunks = internals.element_chunks()
-    for element in internals.ELEMENT_CHUNKS:
-        assert any(name.startswith(f"{element}.") for name in chunks), (
-            f"Streamlit's frontend has no {element}.<hash>.js any more: that element's chunk is not preloaded"
-        )
-    assert chunks[0].startswith("BidiComponent."), "the charts' chunk comes first"
+    chunks = internals.chart_chunks()
+    assert chunks and chunks[0].startswith(f"{internals.CHART_CHUNK}."), (
+        f"Streamlit's frontend has no {internals.CHART_CHUNK}.<hash>.js any more: the charts' chunk is not preloaded"
+    )
     page_preloads = (static / "index.html").read_text()
     for name in chunks:
         assert (static / "static" / "js" / name).is_file(), name
