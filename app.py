@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lab.present.card_html import CARDS_CSS
 from pages import _sidebar as sidebar
 from pages import _state as state
 from pages._live_chart import preload_plotly
@@ -23,13 +24,17 @@ declare_pages_by_navigation()
 # Legible on a projector (1280 x 720 with the sidebar open): a card's label wraps instead of being cut
 # off, its value shrinks with the window and with its own card (five cards share a row) instead of ending in
 # "...", and the page starts nearer the top.
-PROJECTOR_CSS = """<style>
+PROJECTOR_CSS = (
+    """<style>
 label[data-testid="stMetricLabel"] .stMarkdownEllipsis, label[data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
 div[data-testid="stMetric"] { container-type: inline-size; }
 div[data-testid="stMetricValue"], div[data-testid="stMetricValue"] > div { font-size: clamp(1.25rem, min(2.4vw, 16cqi), 2.25rem); }
 div[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
-</style>"""
+"""
+    + CARDS_CSS
+    + "</style>"
+)
 
 # The tab icon ships with the app: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com on
 # every rerun, and nothing the lab shows may leave the machine. An SVG file goes to the page as a data: URL.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.present.card_html import cards_html
 from lab.present.lab_view import lab_view
 from pages import _caches as caches
 from pages import _sidebar as sidebar
@@ -31,17 +32,7 @@ CHARTS = ("split_model", "split_category", "quality", "monthly_cost", "frontier"
 
 
 def _cards(cards) -> None:
-    for col, card in zip(st.columns(len(cards)), cards):
-        col.metric(
-            card.label,
-            card.value,
-            delta=card.delta,
-            help=card.help,
-            border=True,
-            height="stretch",
-            delta_color=card.delta_colour,
-        )
-        col.caption(card.interval)
+    st.html(cards_html(cards))  # one element, not sixteen (lab/present/card_html.py): redrawn on every move
 
 
 @st.fragment

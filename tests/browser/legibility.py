@@ -75,7 +75,8 @@ CHART_PROBLEMS = """() => {
 }"""
 
 CARD_PROBLEMS = """() => Array.from(document.querySelectorAll(
-    '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *'))
+    '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *, '
+    + '.rl-card-value, .rl-card-label, .rl-card-label *, .rl-card-delta, .rl-card-delta *'))
   .filter((el) => el.clientWidth > 0 && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2 && getComputedStyle(el).overflow === 'hidden'))
   .map((el) => `card text '${el.textContent.trim()}' is cut off (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
 
@@ -86,5 +87,5 @@ def chart_problems(page) -> list[str]:
 
 
 def card_problems(page) -> list[str]:
-    """KPI card values and labels that do not fit their card."""
+    """KPI card values and labels that do not fit their card (st.metric cards and the Lab's HTML cards)."""
     return sorted(set(page.evaluate(CARD_PROBLEMS)))

@@ -128,7 +128,8 @@ def test_on_a_projector_no_headline_figure_is_cut_off(browser, app_url):
     try:
         page.goto(app_url)
         wait_for_app(page, min_charts=6)
-        cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *'))
+        assert page.locator(".rl-card-value").count() == 5, "the Lab's five headline cards"
+        cut = page.evaluate("""() => Array.from(document.querySelectorAll('.rl-card-value, .rl-card-label, .rl-card-label *, .rl-card-delta'))
             .filter(el => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0).map(el => el.textContent)""")
         assert cut == [], f"cut off at 1280 x 720: {cut}"
         page.screenshot(path=str(SHOTS / "lab_1280x720.png"))

@@ -21,7 +21,7 @@ VIEW = """() => {
   const texts = (root, selector) => Array.from(root.querySelectorAll(selector)).map(el => el.innerText.trim());
   return {
     title: texts(main, 'h1'),
-    metrics: texts(main, '[data-testid="stMetric"]'),
+    metrics: texts(main, '[data-testid="stMetric"], .rl-card'),
     captions: texts(main, '[data-testid="stCaptionContainer"]'),
     markdown: texts(main, '[data-testid="stMarkdownContainer"] strong'),
     choices: Array.from(document.querySelectorAll('input[role="combobox"]')).map(el => el.getAttribute('aria-label') + '=' + el.value),

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.card_reader import read_cards
+
 HARNESS = str(Path(__file__).resolve().parent / "harness_app.py")
 PAGE_FILES = {
     name: f"../../pages/{name}.py"
@@ -64,6 +66,11 @@ def figures(at: AppTest) -> dict[str, dict]:
 def traces(figure: dict) -> dict[str, dict]:
     """A figure's traces by name."""
     return {t.get("name"): t for t in figure["data"]}
+
+
+def cards(at: AppTest) -> list[dict]:
+    """The headline cards the page drew as HTML (lab.present.card_html), in order."""
+    return read_cards("".join(element.value for element in at.html if "rl-cards" in element.value))
 
 
 def operating_points(figure: dict) -> list[tuple[float, float]]:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.pages.conftest import (
     assert_clean,
+    cards,
     figures,
     go,
     open_app,
@@ -43,14 +44,14 @@ def lab():
 def test_the_lab_opens_on_the_default_scenario_with_every_chart_and_card(lab):
     assert lab.title[0].value.startswith("Customer-support")
     assert set(figures(lab)) >= CHARTS
-    assert [m.label for m in lab.metric] == [
+    assert [c["label"] for c in cards(lab)] == [
         "Quality vs always-strongest",
         "Savings",
         "Monthly cost",
         "Strong share",
         "p95 latency",
     ]
-    assert all(c.value.startswith("95%: ") for c in lab.caption if c.value.startswith("95%"))
+    assert all(c["interval"].startswith("95%: ") and c["help"] for c in cards(lab))
     assert (
         lab.info and "Simulated signal" in lab.info[0].value and "auroc" in lab.info[0].value
     )  # cascade is simulated, knobs shown
@@ -198,11 +199,11 @@ def test_a_failure_s_story_is_told_under_its_cards_with_the_remedy_and_no_green_
         w.value for w in at.warning if w.value.startswith("Under the failure (overconfident cascade scorer at 100%)")
     ]
     assert story and "The saving is not a gain" in story[0]
-    metrics = {(m.label, k): m for k, m in enumerate(at.metric)}
-    injected = {label: m for (label, k), m in metrics.items() if k >= 5}
-    gray = 2  # Metric.MetricColor.GRAY
-    assert injected["Savings"].proto.color == gray and injected["Monthly cost"].proto.color == gray
-    assert injected["Quality vs always-strongest"].proto.color != gray
+    injected = {card["label"]: card for card in cards(at)[5:]}
+    assert injected["Savings"]["tone"] == "off" and injected["Monthly cost"]["tone"] == "off"  # grey: not good news
+    assert injected["Quality vs always-strongest"]["tone"] == "bad" and injected["Quality vs always-strongest"][
+        "delta"
+    ].startswith("-")
     assert any(i.value.startswith("**Remedy: recalibrate the scorer.**") for i in at.info)
     frontier = figures(at)["Cost-quality frontier"]
     assert "cascade (with failures)" not in traces(frontier)  # the same curve as the clean one: said, not drawn
