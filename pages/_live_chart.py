@@ -102,6 +102,16 @@ function failed(charts, error) {
   }
 }
 
+function keepAddress(query) {
+  // The page's configuration in the address bar, written here: Streamlit writes st.query_params by pushing a
+  // history entry and re-rendering the whole app, on every slider move. Same encoding, so when the server next
+  // writes the same query (on a full rerun), the address is already right.
+  if (typeof query !== "string") return;
+  const search = query ? `?${query}` : "";
+  if (window.location.search === search) return;
+  window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+}
+
 export default function (component) {
   // Runs on mount and again on every rerun that changes `data`; the chart divs stay, so Plotly.react
   // diffs each new figure against the drawn one instead of drawing from scratch. One element may carry
@@ -109,6 +119,7 @@ export default function (component) {
   const { parentElement } = component;
   if (!component.data) return;
   const data = JSON.parse(new TextDecoder().decode(component.data));  // sent as bytes: see _payload
+  keepAddress(data.address);
   const figures = data.figures;
   if (!figures.length) {  // the preload: fetch and evaluate plotly.js while the script is still running
     loadPlotly(data.plotly_js).catch(() => {});
@@ -150,13 +161,25 @@ def plotly_js_url() -> str | None:
     return f"/{base}{route}" if base else route
 
 
-def _payload(figures_json: list[str], config: dict, url: str, keys: tuple[str, ...] = (), columns: int = 1) -> bytes:
+def _payload(
+    figures_json: list[str],
+    config: dict,
+    url: str,
+    keys: tuple[str, ...] = (),
+    columns: int = 1,
+    address: str | None = None,
+) -> bytes:
     """The component's data as UTF-8 JSON bytes. Streamlit passes bytes through untouched; a dict or str
     would be scanned for dataframes, which imports pandas on the first page and costs on every move."""
     return (
         f'{{"figures": [{", ".join(figures_json)}], "keys": {json.dumps(list(keys))}, "columns": {columns}, '
-        f'"config": {json.dumps(config)}, "plotly_js": {json.dumps(url)}}}'
+        f'"config": {json.dumps(config)}, "plotly_js": {json.dumps(url)}, "address": {json.dumps(address)}}}'
     ).encode()
+
+
+def writes_address() -> bool:
+    """Whether the live charts are the component (which can write the page's address), not the st.plotly_chart fallback."""
+    return plotly_js_url() is not None
 
 
 def preload_plotly() -> None:
@@ -166,9 +189,12 @@ def preload_plotly() -> None:
         _COMPONENT(key="routing_lab_plotly_preload", data=_payload([], {}, url), height=1)
 
 
-def live_charts(where, figures: dict, key: str, columns: int = 2, config: dict | None = None) -> None:
+def live_charts(
+    where, figures: dict, key: str, columns: int = 2, config: dict | None = None, address: str | None = None
+) -> None:
     """Draw `figures` (chart key -> figure) row by row in `columns` columns as one element, which a rerun with
-    new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their widths)."""
+    new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their widths). `address`
+    (a URL query, where `writes_address()`) is written to the address bar by the browser."""
     url = plotly_js_url()
     keys = list(figures)
     if url is None:
@@ -180,7 +206,7 @@ def live_charts(where, figures: dict, key: str, columns: int = 2, config: dict |
 
     body = [pio.to_json(figures[name], validate=False) for name in keys]
     with where:
-        _COMPONENT(key=key, data=_payload(body, config or {}, url, tuple(keys), columns))
+        _COMPONENT(key=key, data=_payload(body, config or {}, url, tuple(keys), columns, address))
 
 
 def live_chart(where, figure, key: str, config: dict | None = None) -> None:

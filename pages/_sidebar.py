@@ -395,10 +395,11 @@ def _calibration_caption(calibration: ShareCalibration, names: tuple[str, ...]) 
 
 
 def threshold_controls(
-    ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True
+    ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True, url: bool = True
 ) -> tuple[float, ...]:
     """One slider per tier boundary (in the sidebar, or `where`), where they come from and what a calibration
-    achieved, then the calibration control unless `calibrate` is False."""
+    achieved, then the calibration control unless `calibrate` is False. `url=False`: the page writes the
+    thresholds to the address itself (see pages/_state.address)."""
     cfg = config()
     names = ctx.experiment.model_names
     defaults = thresholds_for(ctx.experiment, strategy)
@@ -446,7 +447,7 @@ def threshold_controls(
         calibrate_controls(ctx, strategy, sig, where)
     thresholds = tuple(values)
     if cfg.thresholds != thresholds:
-        update_config(thresholds=thresholds)
+        update_config(thresholds=thresholds, url=url)
     return thresholds
 
 

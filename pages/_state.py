@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -67,22 +68,34 @@ def config() -> LabConfig:
     return st.session_state[CONFIG_KEY]
 
 
-def update_config(**changes) -> LabConfig:
-    """Change the configuration and write it to the URL (only when the URL differs)."""
+def update_config(*, url: bool = True, **changes) -> LabConfig:
+    """Change the configuration and write it to the URL (only when the URL differs). `url=False` leaves the
+    address to the page, which hands `address()` to its live charts (they write it in the browser)."""
     cfg = config().model_copy(update=changes)
     cfg = LabConfig.model_validate(cfg.model_dump())
     st.session_state[CONFIG_KEY] = cfg
-    sync_url()
+    if url:
+        sync_url()
     return cfg
+
+
+def _desired_params() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    return url_params(config(), current), current
 
 
 def sync_url() -> None:
     """Write the whole configuration to the address bar unless it is there already. Every run does this: a move
     through the sidebar navigation opens the page's bare path, and a link copied there must still carry the view."""
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    desired = url_params(config(), current)
+    desired, current = _desired_params()
     if desired != current:
         st.query_params.from_dict(desired)
+
+
+def address() -> str:
+    """The URL query of the whole configuration, encoded as Streamlit encodes st.query_params (so a later
+    `sync_url` finds the address bar already right and adds no history entry)."""
+    return urlencode(_desired_params()[0], doseq=True)
 
 
 def wkey(name: str) -> str:

@@ -8,8 +8,8 @@ from lab.present.card_html import cards_html
 from lab.present.lab_view import lab_view
 from pages import _caches as caches
 from pages import _sidebar as sidebar
-from pages._live_chart import live_charts
-from pages._state import PAGE_FILES_KEY
+from pages._live_chart import live_charts, writes_address
+from pages._state import PAGE_FILES_KEY, address
 
 sidebar.page("lab")
 ctx = sidebar.context()
@@ -38,7 +38,11 @@ def _cards(cards) -> None:
 @st.fragment
 def live() -> None:
     """Thresholds and everything they move: reruns alone when a threshold slider moves."""
-    thresholds = sidebar.threshold_controls(ctx, strategy, signals, where=threshold_box, calibrate=False)
+    # the live charts write the thresholds to the address in the browser (no history entry per move, no re-render)
+    in_browser = writes_address()
+    thresholds = sidebar.threshold_controls(
+        ctx, strategy, signals, where=threshold_box, calibrate=False, url=not in_browser
+    )
     view = lab_view(inputs, thresholds)
     st.subheader("Clean run" if view.injected_cards else "Headline figures")
     _cards(view.clean_cards)
@@ -54,7 +58,8 @@ def live() -> None:
         gallery = st.session_state.get(PAGE_FILES_KEY, {}).get("failure_gallery")
         if gallery is not None:
             st.page_link(gallery, label="Open the Failure gallery on this failure", icon=":material/warning:")
-    live_charts(st.container(), {key: view.figures[key] for key in CHARTS}, key="lab_charts", config=LIVE)
+    figures = {key: view.figures[key] for key in CHARTS}
+    live_charts(st.container(), figures, key="lab_charts", config=LIVE, address=address() if in_browser else None)
     st.caption(view.caption)
 
 

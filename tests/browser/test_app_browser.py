@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import urllib.request
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -147,6 +148,7 @@ def test_moving_a_threshold_changes_every_live_chart(browser, app_url):
         page.evaluate(
             "() => document.querySelectorAll('.js-plotly-plot').forEach((el, i) => { el.__drawnBefore = i; })"
         )
+        history_before = page.evaluate("() => window.history.length")
         _move_threshold(page, "ArrowRight", 10)
         after = chart_signature(page)
         kept = page.evaluate(
@@ -159,7 +161,9 @@ def test_moving_a_threshold_changes_every_live_chart(browser, app_url):
         # split per model, per category, quality, monthly cost, frontier point, sweep marker: all move with the threshold
         assert all(changed), f"charts that did not change: {[i for i, c in enumerate(changed) if not c]}"
         assert exceptions(page) == []
-        assert "t=" in page.url, "the threshold is written to the URL"
+        thresholds = parse_qs(urlsplit(page.url).query)["t"]
+        assert [float(t) for t in thresholds] == [float(_threshold_value(page))], "the URL holds the threshold shown"
+        assert page.evaluate("() => window.history.length") == history_before, "a slider move adds no history entry"
         page.screenshot(path=str(SHOTS / "lab_after_slider.png"), full_page=True)
     finally:
         page.close()
