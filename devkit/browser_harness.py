@@ -132,10 +132,12 @@ def chromium() -> Iterator[object]:
 
 
 def wait_for_app(page, min_charts: int = 1, timeout_ms: float = 90_000) -> None:
-    """Wait until the script has finished and at least `min_charts` plotly charts are drawn."""
+    """Wait until the script has finished, at least `min_charts` plotly charts are drawn, and no element is still a
+    grey placeholder while Streamlit loads its code (stSkeleton: st.html's cards, sliders, select boxes)."""
     page.wait_for_function(
         f"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(el => el.querySelector('.main-svg')).length >= {min_charts}
-            && document.querySelector('[data-test-script-state="notRunning"]') !== null""",
+            && document.querySelector('[data-test-script-state="notRunning"]') !== null
+            && document.querySelector('[data-testid="stSkeleton"]') === null""",
         timeout=timeout_ms,
     )
 

@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 BLAS_THREADS = """
 import server
+import numpy  # server.py imports the lab (and numpy) in its warm-up thread; the setting must be there before
 from threadpoolctl import threadpool_info
 print(sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}))
 """

@@ -32,7 +32,7 @@ from lab.core.errors import LabError
 from lab.core.queryset import QuerySet
 
 ENV_VAR = "ROUTING_LAB_CACHE"
-FORMAT_VERSION = 1  # bump when the file layout changes
+FORMAT_VERSION = 2  # bump when the file layout changes (2: text columns stored once per distinct text)
 MAX_ENTRIES = 16
 MAX_BYTES = 2_000_000_000
 STALE_TEMP_S = 3_600.0  # a temporary file this old was left by a writer that died
@@ -83,20 +83,29 @@ def _entry(folder: Path, key: str) -> Path:
     return folder / f"{key[:40]}.npz"
 
 
-def _pack_texts(values: np.ndarray) -> np.ndarray | None:
-    joined = _SEPARATOR.join(map(str, values.tolist()))
-    if joined.count(_SEPARATOR) != max(len(values) - 1, 0):
+def _pack_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A text column as its distinct texts (one separator-joined UTF-8 blob) and each row's index into them.
+
+    Stored once per distinct text, a column reads back with its rows sharing those strings, as generated columns
+    do (a synthetic set draws its prompts from a small pool; a category column holds a handful of names)."""
+    positions: dict[str, int] = {}
+    codes = np.fromiter(
+        (positions.setdefault(v, len(positions)) for v in map(str, values.tolist())), np.int64, len(values)
+    )
+    joined = _SEPARATOR.join(positions)
+    if joined.count(_SEPARATOR) != max(len(positions) - 1, 0):
         return None  # a text holds the separator: not cached
-    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)  # JSON can carry lone surrogates
+    blob = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)  # JSON can carry lone surrogates
+    return blob, codes.astype(np.int32 if len(positions) < 2**31 else np.int64)
 
 
-def _unpack_texts(blob: np.ndarray, n: int) -> np.ndarray:
-    parts = blob.tobytes().decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
-    if len(parts) != n:
-        raise ValueError(f"{len(parts)} texts stored for {n} queries")
-    out = np.empty(n, dtype=object)
-    out[:] = parts
-    return out
+def _unpack_texts(blob: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    distinct = blob.tobytes().decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
+    if len(codes) != n or (n and (codes.min() < 0 or codes.max() >= len(distinct))):
+        raise ValueError(f"{len(codes)} text indices into {len(distinct)} texts stored for {n} queries")
+    texts = np.empty(len(distinct), dtype=object)
+    texts[:] = distinct
+    return texts[codes]
 
 
 def load(key: str) -> QuerySet | None:
@@ -111,13 +120,13 @@ def load(key: str) -> QuerySet | None:
             if header.get("key") != key:
                 return None
             n = int(header["n_queries"])
-            ids = _unpack_texts(stored["ids"], n) if header["ids_are_text"] else stored["ids"]
+            ids = _unpack_texts(stored["ids"], stored["ids_codes"], n) if header["ids_are_text"] else stored["ids"]
             queries = QuerySet(
                 name=header["name"],
                 model_names=tuple(header["model_names"]),
                 ids=ids,
-                text=_unpack_texts(stored["text"], n),
-                category=_unpack_texts(stored["category"], n),
+                text=_unpack_texts(stored["text"], stored["text_codes"], n),
+                category=_unpack_texts(stored["category"], stored["category_codes"], n),
                 prompt_tokens=stored["prompt_tokens"],
                 quality=stored["quality"],
                 output_tokens=stored["output_tokens"],
@@ -137,14 +146,17 @@ def store(key: str, queries: QuerySet) -> bool:
     if folder is None or queries.recorded is not None:  # the entry holds the outcome matrix, not a live run's signals
         return False
     ids_are_text = queries.ids.dtype == object or queries.ids.dtype.kind in "US"
-    packed = {
-        "ids": _pack_texts(queries.ids) if ids_are_text else np.asarray(queries.ids, dtype=np.int64),
-        "text": _pack_texts(queries.text),
-        "category": _pack_texts(queries.category),
+    text_columns = {
+        "text": queries.text,
+        "category": queries.category,
+        **({"ids": queries.ids} if ids_are_text else {}),
     }
-    columns = {name: value for name, value in packed.items() if value is not None}
-    if len(columns) < len(packed):
-        return False
+    columns: dict[str, np.ndarray] = {} if ids_are_text else {"ids": np.asarray(queries.ids, dtype=np.int64)}
+    for name, values in text_columns.items():
+        packed = _pack_texts(values)
+        if packed is None:
+            return False
+        columns[name], columns[f"{name}_codes"] = packed
     header = {
         "key": key,
         "n_queries": queries.n_queries,
