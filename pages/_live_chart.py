@@ -131,6 +131,7 @@ export default function (component) {
   while (grid.children.length < figures.length) {
     const chart = document.createElement("div");
     chart.className = "routing-lab-chart";
+    chart.style.contain = "layout style paint";
     grid.appendChild(chart);
   }
   while (grid.children.length > figures.length) grid.lastChild.remove();
@@ -192,12 +193,13 @@ def preload_plotly() -> None:
 def live_charts(
     where, figures: dict, key: str, columns: int = 2, config: dict | None = None, address: str | None = None
 ) -> None:
-    """Draw `figures` (chart key -> figure) row by row in `columns` columns as one element, which a rerun with
+    """Draw `figures` (chart key -> figure) in `where` (None: here) row by row in `columns` columns as one element, which a rerun with
     new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their widths). `address`
     (a URL query, where `writes_address()`) is written to the address bar by the browser."""
     url = plotly_js_url()
     keys = list(figures)
     if url is None:
+        where = where if where is not None else st.container()
         for start in range(0, len(keys), columns):
             for column, name in zip(where.columns(columns), keys[start : start + columns]):
                 column.plotly_chart(figures[name], theme=None, config=config or {}, key=name)
@@ -205,8 +207,12 @@ def live_charts(
     import plotly.io as pio
 
     body = [pio.to_json(figures[name], validate=False) for name in keys]
+    data = _payload(body, config or {}, url, tuple(keys), columns, address)
+    if where is None:  # here, in the page's flow: no container around it (one element fewer a rerun)
+        _COMPONENT(key=key, data=data)
+        return
     with where:
-        _COMPONENT(key=key, data=_payload(body, config or {}, url, tuple(keys), columns, address))
+        _COMPONENT(key=key, data=data)
 
 
 def live_chart(where, figure, key: str, config: dict | None = None) -> None:

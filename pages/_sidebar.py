@@ -395,7 +395,13 @@ def _calibration_caption(calibration: ShareCalibration, names: tuple[str, ...]) 
 
 
 def threshold_controls(
-    ctx: Context, strategy: str, sig: Signals, where=None, calibrate: bool = True, url: bool = True
+    ctx: Context,
+    strategy: str,
+    sig: Signals,
+    where=None,
+    calibrate: bool = True,
+    url: bool = True,
+    heading: bool = True,
 ) -> tuple[float, ...]:
     """One slider per tier boundary (in the sidebar, or `where`), where they come from and what a calibration
     achieved, then the calibration control unless `calibrate` is False. `url=False`: the page writes the
@@ -416,7 +422,8 @@ def threshold_controls(
     fixed = sig.fixed_tier is not None
     values = []
     with where if where is not None else st.sidebar:
-        st.subheader("Thresholds")
+        if heading:  # a page that reruns the sliders alone draws the heading once, outside (pages/lab.py)
+            st.subheader("Thresholds")
         if fixed:
             st.caption(f"{strategy} ignores thresholds: every query's model is fixed.")
         for k, key in enumerate(keys):

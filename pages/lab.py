@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.present.card_html import cards_html
-from lab.present.lab_view import lab_view
+from lab.present.lab_view import lab_view, sweep_caption
 from pages import _caches as caches
 from pages import _sidebar as sidebar
 from pages._live_chart import live_charts, writes_address
@@ -17,6 +17,7 @@ sidebar.show_url_problems()
 exp = ctx.experiment
 strategy, signals = sidebar.strategy_control(ctx)
 threshold_box = st.sidebar.container()  # the live fragment draws the threshold sliders here, above the failure modes
+threshold_box.subheader("Thresholds")  # drawn once: a slider move reruns only what moves
 sidebar.calibrate_controls(ctx, strategy, signals)  # outside the fragment: a calibration reruns the whole page
 failures = sidebar.failure_controls(ctx, strategy)
 inputs = caches.lab_inputs(ctx.key, exp, strategy, failures, sidebar.world(ctx, strategy, signals, failures))
@@ -41,10 +42,9 @@ def live() -> None:
     # the live charts write the thresholds to the address in the browser (no history entry per move, no re-render)
     in_browser = writes_address()
     thresholds = sidebar.threshold_controls(
-        ctx, strategy, signals, where=threshold_box, calibrate=False, url=not in_browser
+        ctx, strategy, signals, where=threshold_box, calibrate=False, url=not in_browser, heading=False
     )
     view = lab_view(inputs, thresholds)
-    st.subheader("Clean run" if view.injected_cards else "Headline figures")
     _cards(view.clean_cards)
     if view.injected_cards:
         st.subheader(view.injected_title)
@@ -59,8 +59,9 @@ def live() -> None:
         if gallery is not None:
             st.page_link(gallery, label="Open the Failure gallery on this failure", icon=":material/warning:")
     figures = {key: view.figures[key] for key in CHARTS}
-    live_charts(st.container(), figures, key="lab_charts", config=LIVE, address=address() if in_browser else None)
-    st.caption(view.caption)
+    live_charts(None, figures, key="lab_charts", config=LIVE, address=address() if in_browser else None)
 
 
+st.subheader("Clean run" if inputs.world is not None else "Headline figures")
 live()
+st.caption(sweep_caption(inputs.strategy, inputs.clean_sweep))

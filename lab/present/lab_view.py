@@ -65,6 +65,15 @@ def run_label(strategy: str, signals: Signals, thresholds: tuple[float, ...]) ->
     return f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
 
 
+def sweep_caption(strategy: str, clean_sweep) -> str:
+    """The line under the Lab's charts: the strategy's sweep figures (they do not move with its thresholds)."""
+    return (
+        f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
+        f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. "
+        "Intervals are 95% (bootstrap over queries)."
+    )
+
+
 def _share(value: float | None) -> str:
     return "never" if value is None else f"{value:.0%}"
 
@@ -158,11 +167,7 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
         injected_title=f"With failures: {failure_names(inputs.failures)}" if inj else None,
         notes=notes,
         figures=figures,
-        caption=(
-            f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
-            f"CPT(80%) {_share(clean_sweep.cpt80)}, AIQ {clean_sweep.aiq:.4f}. "
-            "Intervals are 95% (bootstrap over queries)."
-        ),
+        caption=sweep_caption(strategy, clean_sweep),
         story=story,
         remedy=remedy,
     )
