@@ -10,8 +10,12 @@ plotly.js is its basic bundle (assets/, the version the plotly package ships; it
 of the full bundle's time), served by server.py at PLOTLY_JS_ROUTE and loaded once per browser tab; the
 component keeps it to itself and leaves window.Plotly as it was.
 
+The component also writes the page's configuration to the address bar when a page hands it one
+(`address`): the Lab's threshold moves rerun only a fragment, and st.query_params would push a history
+entry and re-render the whole app on each.
+
 Without server.py (plain `streamlit run app.py`, or AppTest) the route does not exist: the charts
-fall back to st.plotly_chart, same figures, slower reruns.
+fall back to st.plotly_chart, same figures, slower reruns, and the page writes its address itself.
 """
 
 from __future__ import annotations
@@ -193,9 +197,9 @@ def preload_plotly() -> None:
 def live_charts(
     where, figures: dict, key: str, columns: int = 2, config: dict | None = None, address: str | None = None
 ) -> None:
-    """Draw `figures` (chart key -> figure) in `where` (None: here) row by row in `columns` columns as one element, which a rerun with
-    new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their widths). `address`
-    (a URL query, where `writes_address()`) is written to the address bar by the browser."""
+    """Draw `figures` (chart key -> figure) in `where` (None: here) row by row in `columns` columns as one element,
+    which a rerun with new figures redraws in place. Same layout as st.columns(columns) rows (their gap, their
+    widths). `address` (a URL query, where `writes_address()`) is written to the address bar by the browser."""
     url = plotly_js_url()
     keys = list(figures)
     if url is None:

@@ -47,7 +47,8 @@ class LabInputs:
 
 @dataclass(frozen=True, eq=False)
 class LabView:
-    """One threshold setting's view: KPI cards (clean, and with failures), notes, figures by key, caption."""
+    """One threshold setting's view: KPI cards (clean, and with failures), notes, figures by key (the line under the
+    charts, which does not move with the thresholds, is `sweep_caption`)."""
 
     thresholds: tuple[float, ...]
     clean_cards: list[Kpi]
@@ -55,7 +56,6 @@ class LabView:
     injected_title: str | None
     notes: tuple[str, ...]
     figures: dict[str, go.Figure]
-    caption: str
     story: str | None = None  # what the failures did and why a saving under them is not a gain
     remedy: str | None = None  # the remedy where the failure is, with its effect at these thresholds
 
@@ -65,7 +65,7 @@ def run_label(strategy: str, signals: Signals, thresholds: tuple[float, ...]) ->
     return f"{strategy} @ {', '.join(f'{t:.2f}' for t in thresholds)}" if signals.fixed_tier is None else strategy
 
 
-def sweep_caption(strategy: str, clean_sweep) -> str:
+def sweep_caption(strategy: str, clean_sweep: Sweep) -> str:
     """The line under the Lab's charts: the strategy's sweep figures (they do not move with its thresholds)."""
     return (
         f"Sweep of {strategy}: APGR {clean_sweep.apgr:.3f}, CPT(50%) {_share(clean_sweep.cpt50)}, "
@@ -167,7 +167,6 @@ def lab_view(inputs: LabInputs, thresholds: tuple[float, ...]) -> LabView:
         injected_title=f"With failures: {failure_names(inputs.failures)}" if inj else None,
         notes=notes,
         figures=figures,
-        caption=sweep_caption(strategy, clean_sweep),
         story=story,
         remedy=remedy,
     )
