@@ -18,8 +18,8 @@ from lab.present.kpis import Kpi
 # (currentColor), so the cards read on a dark theme too.
 CARDS_CSS = """
 .rl-cards { display: grid; gap: 1rem; width: 100%; font-family: "Source Sans", "Source Sans Pro", sans-serif; }
-.rl-card-column { display: flex; flex-direction: column; gap: 0.9rem; min-width: 0; }
-.rl-card { container-type: inline-size; border: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+.rl-card-column { display: flex; flex-direction: column; gap: 0.9rem; min-width: 0; container-type: inline-size; }
+.rl-card { border: 1px solid color-mix(in srgb, currentColor 20%, transparent);
   border-radius: 0.5rem; padding: calc(1rem - 1px); height: 100%; box-sizing: border-box; }
 .rl-card-label { font-size: 0.875rem; line-height: 1.25; display: flex; gap: 0.25rem; align-items: flex-start; }
 .rl-card-help { font-family: "Material Symbols Rounded"; font-size: 1rem; line-height: 1.1; opacity: 0.6;
